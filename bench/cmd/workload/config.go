@@ -1,0 +1,144 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relstore/relstore/bench/workload"
+)
+
+// Environment variables read by the runner; a flag given on the command
+// line beats its variable.
+const (
+	envScale  = "SCALE"
+	envSeed   = "SEED"
+	envReps   = "REPS"
+	envBudget = "OP_BUDGET_S"
+	envRound  = "ROUND"
+)
+
+// Defaults of the spec and the issue.
+const (
+	defaultScale  = 1.0
+	defaultReps   = 5
+	defaultRounds = 3
+)
+
+// allSystems is the default -system list, in the order rounds visit them
+// (relstore and its SQLite counterpart alternate).
+var allSystems = []string{
+	workload.SysRelstoreMemory, workload.SysSQLiteMem,
+	workload.SysRelstorePebble, workload.SysSQLiteWAL,
+	workload.SysRelstorePebbleNoSync, workload.SysSQLiteWALFull,
+}
+
+// config is the resolved command line.
+type config struct {
+	systems []string
+	scale   float64
+	seed    uint32
+	reps    int
+	budget  time.Duration
+	rounds  int
+	// round, when positive, is the single round's number (ROUND was set).
+	round    int
+	markdown string // -markdown: write a RESULTS.md-style report there
+	command  string // the command line, for the report
+	// systemsDefaulted is set when -system was not given.
+	systemsDefaulted bool
+}
+
+// parseConfig resolves args and the environment (getenv) into a config.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("workload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	system := fs.String("system", strings.Join(allSystems, ","), "comma list of systems: "+strings.Join(allSystems, ", "))
+	scale := fs.Float64("scale", defaultScale, "data scale (env "+envScale+")")
+	seed := fs.Uint64("seed", uint64(workload.DefaultSeed), "generator seed (env "+envSeed+")")
+	reps := fs.Int("reps", defaultReps, "timed calls of Q3–Q6 (env "+envReps+")")
+	budget := fs.Float64("budget", 0, "per-op time budget in seconds, 0 = none (env "+envBudget+")")
+	rounds := fs.Int("rounds", defaultRounds, "rounds, systems interleaved in each (env "+envRound+" runs one round with that number)")
+	markdown := fs.String("markdown", "", "also write a markdown report (bench/RESULTS.md) to this file")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	fromEnv := func(flagName, env string, parse func(string) error) error {
+		if set[flagName] {
+			return nil
+		}
+		if v := getenv(env); v != "" {
+			if err := parse(v); err != nil {
+				return fmt.Errorf("%s=%q: %w", env, v, err)
+			}
+		}
+		return nil
+	}
+	var err error
+	errs := []error{
+		fromEnv("scale", envScale, func(v string) error { *scale, err = strconv.ParseFloat(v, 64); return err }),
+		fromEnv("seed", envSeed, func(v string) error { *seed, err = strconv.ParseUint(v, 10, 32); return err }),
+		fromEnv("reps", envReps, func(v string) error { *reps, err = strconv.Atoi(v); return err }),
+		fromEnv("budget", envBudget, func(v string) error { *budget, err = strconv.ParseFloat(v, 64); return err }),
+	}
+	for _, e := range errs {
+		if e != nil {
+			return nil, e
+		}
+	}
+	c := &config{
+		scale:    *scale,
+		seed:     uint32(*seed),
+		reps:     *reps,
+		budget:   time.Duration(*budget * float64(time.Second)),
+		rounds:   *rounds,
+		markdown: *markdown,
+
+		systemsDefaulted: !set["system"],
+	}
+	if v := getenv(envRound); v != "" {
+		r, err := strconv.Atoi(v)
+		if err != nil || r < 1 {
+			return nil, fmt.Errorf("%s=%q: want a positive integer", envRound, v)
+		}
+		c.round, c.rounds = r, 1
+	}
+	switch {
+	case *seed > 1<<32-1:
+		return nil, fmt.Errorf("seed %d does not fit 32 bits", *seed)
+	case c.scale <= 0:
+		return nil, fmt.Errorf("scale must be positive, got %v", c.scale)
+	case c.reps < 1:
+		return nil, fmt.Errorf("reps must be at least 1, got %d", c.reps)
+	case c.rounds < 1:
+		return nil, fmt.Errorf("rounds must be at least 1, got %d", c.rounds)
+	case *budget < 0:
+		return nil, fmt.Errorf("budget must not be negative, got %v", *budget)
+	}
+	for _, name := range strings.Split(*system, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			c.systems = append(c.systems, name)
+		}
+	}
+	if len(c.systems) == 0 {
+		return nil, fmt.Errorf("no system given")
+	}
+	return c, nil
+}
+
+// roundNumber returns the number written into the round key of round i
+// (0-based) of this run.
+func (c *config) roundNumber(i int) int {
+	if c.round > 0 {
+		return c.round
+	}
+	return i + 1
+}

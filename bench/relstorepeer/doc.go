@@ -1,0 +1,17 @@
+// Package relstorepeer implements the workload's relstore systems:
+//
+//   - relstore-memory: the engine on storage.NewMemory();
+//   - relstore-pebble: the engine on Pebble in a temporary directory with
+//     the daemon's durability: every committed write is synced before it is
+//     acknowledged, concurrent writers sharing fsyncs (group commit); it
+//     claims durability and so runs Q8;
+//   - relstore-pebble-nosync: the same store with Pebble's NoSync mode (and
+//     the engine's NoSync option), durable against nothing.
+//
+// The models are defined from LoopBack 3 JSON (Customer, Order, OrderItem
+// with explicit numeric ids and the spec's relations); the engine indexes
+// the foreign keys of the relations itself. Every query goes through the
+// engine's public API the way an application would call it (FindByID /
+// related accessors, Find with include, PatchByID), and the tally walks the
+// returned records (map[string]any, numbers float64, dates time.Time).
+package relstorepeer

@@ -1,0 +1,63 @@
+package workload
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestMedian(t *testing.T) {
+	if got := median([]float64{3, 1, 2}); got != 2 {
+		t.Errorf("odd median %v", got)
+	}
+	if got := median([]float64{4, 1, 3, 2}); got != 2.5 {
+		t.Errorf("even median %v", got)
+	}
+}
+
+func sumLine(sys string, op Op, perOp float64, ok bool) Line {
+	return Line{System: sys, Op: op, Primary: true, N: 1, PerOpUS: perOp, CheckOK: ok}
+}
+
+func TestSummaryRatiosAndTargets(t *testing.T) {
+	var s Summary
+	for _, v := range []float64{10, 30, 20} { // median 20
+		s.Add(sumLine(SysSQLiteMem, Q1, v, true))
+	}
+	for _, v := range []float64{5, 4, 100} { // median 5
+		s.Add(sumLine(SysRelstoreMemory, Q1, v, true))
+	}
+	s.Add(sumLine(SysRelstoreMemory, Q3, 1000, true))
+	s.Add(sumLine(SysSQLiteMem, Q3, 6000, true))
+	s.Add(sumLine(SysSQLiteMem, Q3, 1, false)) // failed: not in the median
+	alt := sumLine(SysSQLiteMem, Q6, 7000, true)
+	alt.Primary, alt.Variant = false, "two-step"
+	s.Add(alt)
+
+	if m, ok, failed := s.Median(SysSQLiteMem, Q3, ""); !ok || m != 6000 || failed != 1 {
+		t.Errorf("Q3 median %v %v %d", m, ok, failed)
+	}
+	if r, ok := s.Ratio(Target{Q1, SysRelstoreMemory, SysSQLiteMem, 5}); !ok || math.Abs(r-4) > 1e-12 {
+		t.Errorf("Q1 ratio %v %v, want 4", r, ok)
+	}
+	results := s.TargetResults()
+	if len(results) != 2 {
+		t.Fatalf("%d target results, want Q1 and Q3: %+v", len(results), results)
+	}
+	for _, r := range results {
+		if want := r.Op == Q3; r.Met() != want {
+			t.Errorf("%s met = %v (ratio %v)", r.Op, r.Met(), r.Ratio)
+		}
+	}
+	var b bytes.Buffer
+	if err := s.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"relstore-memory", "Q6 [two-step]", "MISS", "ok", "6.00!", "50000"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}

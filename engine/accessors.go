@@ -1,0 +1,820 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/schema"
+)
+
+// Relation accessors: LoopBack's instance methods for relations
+// (features.md §2.12), addressed by model, parent id and relation name.
+// Parent-not-found is LoopBack's 404 MODEL_NOT_FOUND "could not find a
+// model with id X"; an unknown relation is a 404 *Error.
+
+// relCtx resolves the parent record and relation of an accessor call.
+type relCtx struct {
+	ms   *modelState // parent model
+	pk   []byte
+	id   any
+	rec  map[string]any
+	rel  *schema.Relation
+	tms  *modelState // target model (nil for embedded or polymorphic)
+	thms *modelState // through model
+}
+
+func (tx *Tx) relCtx(model string, id any, relName string) (*relCtx, error) {
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	rel := ms.m.Relation(relName)
+	if rel == nil {
+		return nil, Errorf(ErrNotFound, 404, "UNKNOWN_RELATION", "Relation %q is not defined for %s model", relName, model)
+	}
+	nf := notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
+	idv, pk, ok := ms.pkFromID(id)
+	if !ok {
+		return nil, nf
+	}
+	rec, err := tx.getRecord(ms, pk)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil || !tx.inDefaultScope(ms, rec) {
+		return nil, nf
+	}
+	rc := &relCtx{ms: ms, pk: pk, id: idv, rec: rec, rel: rel, tms: tx.st.models[rel.Model]}
+	if rel.Through != "" {
+		rc.thms = tx.st.models[rel.Through]
+	}
+	return rc, nil
+}
+
+func (rc *relCtx) toMany() bool {
+	switch rc.rel.Type {
+	case schema.RelHasMany, schema.RelHasAndBelongsToMany, schema.RelReferencesMany, schema.RelEmbedsMany:
+		return true
+	}
+	return false
+}
+
+// RelatedGet returns the related value of a parent: a list for to-many
+// relations (filtered by f: its where is ANDed with the relation; order,
+// limit, skip, fields and include apply), a record or nil for to-one ones.
+// As LoopBack: a belongsTo whose foreign key is null answers an empty
+// object; a dangling one nil; a missing hasOne is a 404 MODEL_NOT_FOUND
+// `No "Account" instance(s) found`.
+func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any) (any, error) {
+	if err := tx.checkOpen(); err != nil {
+		return nil, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return nil, err
+	}
+	rel := rc.rel
+	switch rel.Type {
+	case schema.RelBelongsTo:
+		fk := rc.rec[rel.ForeignKey]
+		if rel.Polymorphic != nil {
+			fk = rc.rec[rel.Polymorphic.ForeignKey]
+		}
+		if fk == nil {
+			return map[string]any{}, nil
+		}
+		rows, err := tx.relatedRows(rc.rec, rel)
+		if err != nil || len(rows) == 0 {
+			return nil, err
+		}
+		tms := tx.targetModelOf(rel, rc.rec)
+		return output(tms.m, rows[0].rec, false), nil
+	case schema.RelHasOne:
+		rows, err := tx.relatedRows(rc.rec, rel)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			return nil, notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rel.Model)
+		}
+		return output(rc.tms.m, rows[0].rec, false), nil
+	case schema.RelEmbedsOne:
+		v, _ := rc.rec[rel.Property].(map[string]any)
+		return v, nil
+	}
+	return tx.relatedList(rc, f)
+}
+
+// relatedList answers a to-many relation query with a filter.
+func (tx *Tx) relatedList(rc *relCtx, f map[string]any) ([]map[string]any, error) {
+	rel := rc.rel
+	if rel.Type == schema.RelEmbedsMany {
+		rows, err := tx.relatedRows(rc.rec, rel)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]map[string]any, len(rows))
+		for i, r := range rows {
+			out[i] = copyRecord(r.rec)
+		}
+		return out, nil
+	}
+	if rc.tms == nil {
+		return nil, fmt.Errorf("relstore: relation %q: target model %q is not stored", rel.Name, rel.Model)
+	}
+	if rel.Through != "" || rel.Type == schema.RelReferencesMany {
+		// Targets in link order (through rows, or the id array) unless the
+		// filter orders them.
+		rows, err := tx.relatedRows(rc.rec, rel)
+		if err != nil {
+			return nil, err
+		}
+		flt, err := filter.Parse(f, rc.tms.m, tx.st.set)
+		if err != nil {
+			return nil, err
+		}
+		var sel []row
+		for _, r := range rows {
+			ok, err := filter.Match(flt.Where, r.rec, tx)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				sel = append(sel, r)
+			}
+		}
+		if len(flt.Order) > 0 {
+			tx.sortRows(rc.tms, sel, flt.Order)
+		}
+		if flt.Skip > 0 {
+			if flt.Skip >= len(sel) {
+				sel = nil
+			} else {
+				sel = sel[flt.Skip:]
+			}
+		}
+		if flt.Limit > 0 && len(sel) > flt.Limit {
+			sel = sel[:flt.Limit]
+		}
+		return tx.shape(rc.tms, sel, flt, false, 0)
+	}
+	q := tx.relationFilter(rc, f)
+	return tx.find(rc.tms, q, true)
+}
+
+// relationFilter merges the relation constraint (foreign key, polymorphic
+// discriminator) and the relation scope into a caller's filter.
+func (tx *Tx) relationFilter(rc *relCtx, f map[string]any) map[string]any {
+	rel := rc.rel
+	cons := map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)}
+	if rel.Polymorphic != nil {
+		cons[rel.Polymorphic.Discriminator] = rc.ms.m.Name
+	}
+	q := filter.Merge(f, map[string]any{"where": cons})
+	if rel.Scope != nil {
+		q = filter.Merge(q, rel.Scope)
+	}
+	return q
+}
+
+// RelatedCount counts the related records matching where. For a through
+// relation it counts the through rows, and where applies to the through
+// model, as LoopBack does.
+func (tx *Tx) RelatedCount(model string, id any, relName string, where map[string]any) (int, error) {
+	if err := tx.checkOpen(); err != nil {
+		return 0, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return 0, err
+	}
+	rel := rc.rel
+	switch {
+	case rel.Through != "":
+		if rc.thms == nil {
+			return 0, nil
+		}
+		w := map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)}
+		if where != nil {
+			w = map[string]any{"and": []any{w, where}}
+		}
+		return tx.count(rc.thms, w, true)
+	case rel.Type == schema.RelReferencesMany || rel.Type == schema.RelEmbedsMany:
+		recs, err := tx.relatedList(rc, map[string]any{"where": where})
+		return len(recs), err
+	case rc.tms == nil:
+		return 0, nil
+	}
+	q := tx.relationFilter(rc, map[string]any{"where": where})
+	w, _ := q["where"].(map[string]any)
+	return tx.count(rc.tms, w, true)
+}
+
+// RelatedCreate creates related records (data is an object or an array of
+// objects) with the parent's key forced onto them (LoopBack overwrites a
+// conflicting foreign key in the body). For a through relation it creates
+// the target and its link; a second hasOne target is a 409
+// RELATION_EXISTS.
+func (tx *Tx) RelatedCreate(model string, id any, relName string, data any) (any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return nil, err
+	}
+	if arr, ok := data.([]any); ok {
+		out := make([]any, 0, len(arr))
+		for _, d := range arr {
+			obj, ok := d.(map[string]any)
+			if !ok {
+				return nil, Errorf(ErrBadRequest, 400, "INVALID_BODY", "Value is not an object.")
+			}
+			rec, err := tx.relatedCreateOne(rc, obj)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rec)
+		}
+		return out, nil
+	}
+	obj, ok := data.(map[string]any)
+	if !ok {
+		if data == nil {
+			obj = map[string]any{}
+		} else {
+			return nil, Errorf(ErrBadRequest, 400, "INVALID_BODY", "Value is not an object.")
+		}
+	}
+	return tx.relatedCreateOne(rc, obj)
+}
+
+func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any, error) {
+	rel := rc.rel
+	if rc.tms == nil {
+		return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s does not support create", rel.Name, rc.ms.m.Name)
+	}
+	d := copyRecord(data)
+	applyRelationProperties(rel, rc.rec, d)
+	switch {
+	case rel.Through != "":
+		if rc.thms == nil {
+			return nil, fmt.Errorf("relstore: relation %q: through model %q is not stored", rel.Name, rel.Through)
+		}
+		target, err := tx.createRecord(rc.tms, d, buildCreate)
+		if err != nil {
+			return nil, err
+		}
+		link := map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec), rel.KeyThrough: target[targetKeyName(rc.tms, &schema.Relation{})]}
+		if _, err := tx.createRecord(rc.thms, link, buildCreate); err != nil {
+			return nil, err
+		}
+		return output(rc.tms.m, target, false), nil
+	case rel.Type == schema.RelReferencesMany:
+		target, err := tx.createRecord(rc.tms, d, buildCreate)
+		if err != nil {
+			return nil, err
+		}
+		ids, _ := rc.rec[rel.ForeignKey].([]any)
+		ids = append(append([]any(nil), ids...), target[targetKeyName(rc.tms, &schema.Relation{})])
+		if _, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: ids}); err != nil {
+			return nil, err
+		}
+		return output(rc.tms.m, target, false), nil
+	case rel.Type == schema.RelHasOne:
+		rows, err := tx.relatedRows(rc.rec, rel)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) > 0 {
+			return nil, Errorf(ErrConflict, 409, "RELATION_EXISTS", "HasOne relation cannot create more than one instance of %s", rel.Model)
+		}
+	case rel.Type == schema.RelBelongsTo:
+		return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s does not support create", rel.Name, rc.ms.m.Name)
+	}
+	d[rel.ForeignKey] = tx.sourceKey(rc.ms, rel, rc.rec)
+	if rel.Polymorphic != nil {
+		d[rel.Polymorphic.Discriminator] = rc.ms.m.Name
+	}
+	rec, err := tx.createRecord(rc.tms, d, buildCreate)
+	if err != nil {
+		return nil, err
+	}
+	return output(rc.tms.m, rec, false), nil
+}
+
+// applyRelationProperties copies a relation's `properties` mapping
+// (source property → target property) onto new target data.
+func applyRelationProperties(rel *schema.Relation, src map[string]any, data map[string]any) {
+	if rel.InvertProperties {
+		return
+	}
+	for from, to := range rel.Properties {
+		if v, ok := src[from]; ok {
+			data[to] = v
+		}
+	}
+}
+
+// RelatedDeleteAll deletes every related record of a parent (for a through
+// relation: its through rows only, as LoopBack), returning how many.
+func (tx *Tx) RelatedDeleteAll(model string, id any, relName string) (int, error) {
+	if err := tx.checkWrite(); err != nil {
+		return 0, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return 0, err
+	}
+	rel := rc.rel
+	switch {
+	case rel.Through != "":
+		if rc.thms == nil {
+			return 0, nil
+		}
+		return tx.deleteWhere(rc.thms, map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)})
+	case rel.Type == schema.RelReferencesMany:
+		rows, err := tx.relatedRows(rc.rec, rel)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range rows {
+			if err := tx.deleteRecord(rc.tms, r.pk, r.rec); err != nil {
+				return 0, err
+			}
+		}
+		_, err = tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: []any{}})
+		return len(rows), err
+	case rel.Type == schema.RelEmbedsMany:
+		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: []any{}})
+		return 0, err
+	case rc.tms == nil:
+		return 0, nil
+	}
+	q := tx.relationFilter(rc, nil)
+	w, _ := q["where"].(map[string]any)
+	return tx.deleteWhere(rc.tms, w)
+}
+
+// deleteWhere deletes the records of ms matching where (default scope
+// applied), returning how many.
+func (tx *Tx) deleteWhere(ms *modelState, where map[string]any) (int, error) {
+	rows, err := tx.matchingRecords(ms, where)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		if err := tx.deleteRecord(ms, r.pk, r.rec); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
+}
+
+// relatedByID finds one related record by its id: LoopBack's 404 "No
+// instance with id X found for Order" when it is missing or belongs to
+// another parent; for through relations a missing link is "No relation
+// found in Appointment for (Physician.1,Patient.3)".
+func (tx *Tx) relatedByID(rc *relCtx, fk any) (row, error) {
+	rel := rc.rel
+	if rc.tms == nil {
+		return row{}, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s has no records to find by id", rel.Name, rc.ms.m.Name)
+	}
+	nf := notFound("", "No instance with id %s found for %s", idString(fk), rel.Model)
+	fkv, tpk, ok := rc.tms.pkFromID(fk)
+	if !ok {
+		return row{}, nf
+	}
+	switch {
+	case rel.Through != "":
+		exists, err := tx.linkExists(rc, fkv)
+		if err != nil {
+			return row{}, err
+		}
+		if !exists {
+			return row{}, notFound("", "No relation found in %s for (%s.%s,%s.%s)", rel.Through, rc.ms.m.Name, idString(rc.id), rel.Model, idString(fk))
+		}
+	case rel.Type == schema.RelReferencesMany:
+		ids, _ := rc.rec[rel.ForeignKey].([]any)
+		found := false
+		for _, x := range ids {
+			if sameValue(x, fkv) {
+				found = true
+			}
+		}
+		if !found {
+			rec, err := tx.getRecord(rc.tms, tpk)
+			if err != nil {
+				return row{}, err
+			}
+			if rec == nil {
+				return row{}, nf
+			}
+			return row{}, Errorf(ErrBadRequest, 400, "KEY_MISMATCH", "Key mismatch: %s.%s: %v, %s.%s: %s",
+				rc.ms.m.Name, rel.ForeignKey, jsonString(ids), rel.Model, targetKeyName(rc.tms, &schema.Relation{}), idString(fkv))
+		}
+	}
+	rec, err := tx.getRecord(rc.tms, tpk)
+	if err != nil {
+		return row{}, err
+	}
+	if rec == nil || !tx.inDefaultScope(rc.tms, rec) {
+		return row{}, nf
+	}
+	if rel.Through == "" && rel.Type != schema.RelReferencesMany {
+		if !sameValue(rec[rel.ForeignKey], tx.sourceKey(rc.ms, rel, rc.rec)) {
+			return row{}, nf
+		}
+		if rel.Polymorphic != nil && rec[rel.Polymorphic.Discriminator] != rc.ms.m.Name {
+			return row{}, nf
+		}
+	}
+	return row{pk: tpk, rec: rec}, nil
+}
+
+// RelatedFindByID returns one related record by id.
+func (tx *Tx) RelatedFindByID(model string, id any, relName string, fk any) (map[string]any, error) {
+	if err := tx.checkOpen(); err != nil {
+		return nil, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return nil, err
+	}
+	if rc.rel.Type == schema.RelEmbedsMany {
+		return tx.embeddedByID(rc, fk)
+	}
+	r, err := tx.relatedByID(rc, fk)
+	if err != nil {
+		return nil, err
+	}
+	return output(rc.tms.m, r.rec, false), nil
+}
+
+func (tx *Tx) embeddedByID(rc *relCtx, fk any) (map[string]any, error) {
+	arr, _ := rc.rec[rc.rel.Property].([]any)
+	for _, el := range arr {
+		if m, ok := el.(map[string]any); ok && idString(m["id"]) == idString(fk) {
+			return copyRecord(m), nil
+		}
+	}
+	return nil, notFound("MODEL_NOT_FOUND", "No instance with id %s found for %s", idString(fk), rc.rel.Model)
+}
+
+// RelatedUpdateByID patches one related record. Changing the foreign key
+// through the relation is a 400 FOREIGN_KEY_IMMUTABLE (LoopBack: 500).
+func (tx *Tx) RelatedUpdateByID(model string, id any, relName string, fk any, data map[string]any) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return nil, err
+	}
+	r, err := tx.relatedByID(rc, fk)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.checkFKUnchanged(rc, data); err != nil {
+		return nil, err
+	}
+	ids, _ := rc.tms.idOf(r.rec)
+	rec, err := tx.patchRecord(rc.tms, r.pk, ids[0], r.rec, data)
+	if err != nil {
+		return nil, err
+	}
+	return output(rc.tms.m, rec, false), nil
+}
+
+func (tx *Tx) checkFKUnchanged(rc *relCtx, data map[string]any) error {
+	rel := rc.rel
+	if rel.Through != "" || rel.Type == schema.RelReferencesMany {
+		return nil
+	}
+	if v, ok := data[rel.ForeignKey]; ok {
+		want := tx.sourceKey(rc.ms, rel, rc.rec)
+		got := v
+		if p := rc.tms.m.Property(rel.ForeignKey); p != nil {
+			if c, terr := coerceValue(tx.st.set, p.Type, v); terr == nil {
+				got = c
+			}
+		}
+		if got == nil || !sameValue(got, want) {
+			return Errorf(ErrBadRequest, 400, "FOREIGN_KEY_IMMUTABLE", "Cannot override foreign key %s from %s to %s",
+				rel.ForeignKey, idString(want), jsonString(v))
+		}
+	}
+	return nil
+}
+
+// RelatedDestroyByID deletes one related record (through: its links and
+// the target; referencesMany: removes the id and deletes the target).
+func (tx *Tx) RelatedDestroyByID(model string, id any, relName string, fk any) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return err
+	}
+	r, err := tx.relatedByID(rc, fk)
+	if err != nil {
+		return err
+	}
+	ids, _ := rc.tms.idOf(r.rec)
+	switch {
+	case rc.rel.Through != "":
+		if err := tx.unlink(rc, ids[0]); err != nil {
+			return err
+		}
+	case rc.rel.Type == schema.RelReferencesMany:
+		if err := tx.removeReference(rc, ids[0]); err != nil {
+			return err
+		}
+	}
+	return tx.deleteRecord(rc.tms, r.pk, r.rec)
+}
+
+// RelatedUpdate patches the target of a hasOne (or embedsOne) relation.
+// No target: 404 (LoopBack: 500).
+func (tx *Tx) RelatedUpdate(model string, id any, relName string, data map[string]any) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return nil, err
+	}
+	if rc.rel.Type == schema.RelEmbedsOne {
+		cur, _ := rc.rec[rc.rel.Property].(map[string]any)
+		merged := copyRecord(cur)
+		for k, v := range data {
+			merged[k] = v
+		}
+		if _, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: merged}); err != nil {
+			return nil, err
+		}
+		return merged, nil
+	}
+	rows, err := tx.relatedRows(rc.rec, rc.rel)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 || rc.tms == nil {
+		return nil, notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rc.rel.Model)
+	}
+	if err := tx.checkFKUnchanged(rc, data); err != nil {
+		return nil, err
+	}
+	ids, _ := rc.tms.idOf(rows[0].rec)
+	rec, err := tx.patchRecord(rc.tms, rows[0].pk, ids[0], rows[0].rec, data)
+	if err != nil {
+		return nil, err
+	}
+	return output(rc.tms.m, rec, false), nil
+}
+
+// RelatedDestroy deletes the target of a hasOne relation (embedsOne:
+// unsets it). No target: 404 (LoopBack: 500).
+func (tx *Tx) RelatedDestroy(model string, id any, relName string) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return err
+	}
+	if rc.rel.Type == schema.RelEmbedsOne {
+		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: nil})
+		return err
+	}
+	rows, err := tx.relatedRows(rc.rec, rc.rel)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 || rc.tms == nil {
+		return notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rc.rel.Model)
+	}
+	return tx.deleteRecord(rc.tms, rows[0].pk, rows[0].rec)
+}
+
+// Link links a target to the parent: for a through relation it returns the
+// existing through row, or creates one from data (LoopBack does not check
+// that the target exists unless the through model's belongsTo is strict);
+// for referencesMany it appends the id (a missing target answers nil; a
+// duplicate is a 422).
+func (tx *Tx) Link(model string, id any, relName string, fk any, data map[string]any) (any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return nil, err
+	}
+	rel := rc.rel
+	if rc.tms == nil {
+		return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s cannot link", rel.Name, rc.ms.m.Name)
+	}
+	fkv, tpk, ok := rc.tms.pkFromID(fk)
+	switch {
+	case rel.Through != "":
+		if !ok {
+			return nil, Errorf(ErrBadRequest, 400, "INVALID_ID", "%q is not a valid id of %s", idString(fk), rel.Model)
+		}
+		src := tx.sourceKey(rc.ms, rel, rc.rec)
+		rows, err := tx.matchingRecords(rc.thms, map[string]any{rel.ForeignKey: src, rel.KeyThrough: fkv})
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) > 0 {
+			return output(rc.thms.m, rows[0].rec, false), nil
+		}
+		d := copyRecord(data)
+		d[rel.ForeignKey] = src
+		d[rel.KeyThrough] = fkv
+		rec, err := tx.createRecord(rc.thms, d, buildCreate)
+		if err != nil {
+			return nil, err
+		}
+		return output(rc.thms.m, rec, false), nil
+	case rel.Type == schema.RelReferencesMany:
+		if !ok {
+			return nil, nil
+		}
+		target, err := tx.getRecord(rc.tms, tpk)
+		if err != nil || target == nil {
+			return nil, err
+		}
+		ids, _ := rc.rec[rel.ForeignKey].([]any)
+		for _, x := range ids {
+			if sameValue(x, fkv) {
+				verr := &ValidationError{Model: rc.ms.m.Name}
+				verr.Add(rel.Name, "uniqueness", fmt.Sprintf("contains duplicate `%s` instance", rel.Model), ids)
+				return nil, verr
+			}
+		}
+		ids = append(append([]any(nil), ids...), fkv)
+		if _, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: ids}); err != nil {
+			return nil, err
+		}
+		return output(rc.tms.m, target, false), nil
+	}
+	return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s cannot link", rel.Name, rc.ms.m.Name)
+}
+
+// Unlink removes the links between the parent and a target (all duplicate
+// through rows); unlinking what is not linked is not an error.
+func (tx *Tx) Unlink(model string, id any, relName string, fk any) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return err
+	}
+	if rc.tms == nil {
+		return nil
+	}
+	fkv, ok := rc.tms.coerceID(fk)
+	if !ok {
+		return nil
+	}
+	if rc.rel.Type == schema.RelReferencesMany {
+		return tx.removeReference(rc, fkv)
+	}
+	return tx.unlink(rc, fkv)
+}
+
+func (tx *Tx) unlink(rc *relCtx, fkv any) error {
+	if rc.thms == nil {
+		return Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s cannot unlink", rc.rel.Name, rc.ms.m.Name)
+	}
+	_, err := tx.deleteWhere(rc.thms, map[string]any{rc.rel.ForeignKey: tx.sourceKey(rc.ms, rc.rel, rc.rec), rc.rel.KeyThrough: fkv})
+	return err
+}
+
+func (tx *Tx) removeReference(rc *relCtx, fkv any) error {
+	ids, _ := rc.rec[rc.rel.ForeignKey].([]any)
+	kept := make([]any, 0, len(ids))
+	for _, x := range ids {
+		if !sameValue(x, fkv) {
+			kept = append(kept, x)
+		}
+	}
+	if len(kept) == len(ids) {
+		return nil
+	}
+	rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.ForeignKey: kept})
+	if err == nil {
+		rc.rec = rec
+	}
+	return err
+}
+
+// LinkExists reports whether the parent is linked to the target.
+func (tx *Tx) LinkExists(model string, id any, relName string, fk any) (bool, error) {
+	if err := tx.checkOpen(); err != nil {
+		return false, err
+	}
+	rc, err := tx.relCtx(model, id, relName)
+	if err != nil {
+		return false, err
+	}
+	if rc.tms == nil {
+		return false, nil
+	}
+	fkv, ok := rc.tms.coerceID(fk)
+	if !ok {
+		return false, nil
+	}
+	if rc.rel.Type == schema.RelReferencesMany {
+		ids, _ := rc.rec[rc.rel.ForeignKey].([]any)
+		for _, x := range ids {
+			if sameValue(x, fkv) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	return tx.linkExists(rc, fkv)
+}
+
+func (tx *Tx) linkExists(rc *relCtx, fkv any) (bool, error) {
+	if rc.thms == nil {
+		return false, nil
+	}
+	n, err := tx.count(rc.thms, map[string]any{rc.rel.ForeignKey: tx.sourceKey(rc.ms, rc.rel, rc.rec), rc.rel.KeyThrough: fkv}, true)
+	return n > 0, err
+}
+
+// --- DB-level wrappers. ---
+
+// RelatedGet reads a relation of a parent; see Tx.RelatedGet.
+func (db *DB) RelatedGet(ctx context.Context, model string, id any, rel string, f map[string]any) (v any, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { v, err = tx.RelatedGet(model, id, rel, f); return err })
+	return v, err
+}
+
+// RelatedCreate creates related records; see Tx.RelatedCreate.
+func (db *DB) RelatedCreate(ctx context.Context, model string, id any, rel string, data any) (v any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { v, err = tx.RelatedCreate(model, id, rel, data); return err })
+	return v, err
+}
+
+// RelatedCount counts related records; see Tx.RelatedCount.
+func (db *DB) RelatedCount(ctx context.Context, model string, id any, rel string, where map[string]any) (n int, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { n, err = tx.RelatedCount(model, id, rel, where); return err })
+	return n, err
+}
+
+// RelatedDeleteAll deletes related records; see Tx.RelatedDeleteAll.
+func (db *DB) RelatedDeleteAll(ctx context.Context, model string, id any, rel string) (n int, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { n, err = tx.RelatedDeleteAll(model, id, rel); return err })
+	return n, err
+}
+
+// RelatedFindByID reads one related record; see Tx.RelatedFindByID.
+func (db *DB) RelatedFindByID(ctx context.Context, model string, id any, rel string, fk any) (rec map[string]any, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { rec, err = tx.RelatedFindByID(model, id, rel, fk); return err })
+	return rec, err
+}
+
+// RelatedUpdateByID patches one related record; see Tx.RelatedUpdateByID.
+func (db *DB) RelatedUpdateByID(ctx context.Context, model string, id any, rel string, fk any, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.RelatedUpdateByID(model, id, rel, fk, data); return err })
+	return rec, err
+}
+
+// RelatedDestroyByID deletes one related record; see Tx.RelatedDestroyByID.
+func (db *DB) RelatedDestroyByID(ctx context.Context, model string, id any, rel string, fk any) error {
+	return db.writeOp(ctx, func(tx *Tx) error { return tx.RelatedDestroyByID(model, id, rel, fk) })
+}
+
+// RelatedUpdate patches a hasOne target; see Tx.RelatedUpdate.
+func (db *DB) RelatedUpdate(ctx context.Context, model string, id any, rel string, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.RelatedUpdate(model, id, rel, data); return err })
+	return rec, err
+}
+
+// RelatedDestroy deletes a hasOne target; see Tx.RelatedDestroy.
+func (db *DB) RelatedDestroy(ctx context.Context, model string, id any, rel string) error {
+	return db.writeOp(ctx, func(tx *Tx) error { return tx.RelatedDestroy(model, id, rel) })
+}
+
+// Link links a target; see Tx.Link.
+func (db *DB) Link(ctx context.Context, model string, id any, rel string, fk any, data map[string]any) (v any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { v, err = tx.Link(model, id, rel, fk, data); return err })
+	return v, err
+}
+
+// Unlink unlinks a target; see Tx.Unlink.
+func (db *DB) Unlink(ctx context.Context, model string, id any, rel string, fk any) error {
+	return db.writeOp(ctx, func(tx *Tx) error { return tx.Unlink(model, id, rel, fk) })
+}
+
+// LinkExists reports a link; see Tx.LinkExists.
+func (db *DB) LinkExists(ctx context.Context, model string, id any, rel string, fk any) (ok bool, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { ok, err = tx.LinkExists(model, id, rel, fk); return err })
+	return ok, err
+}

@@ -1,0 +1,83 @@
+package engine
+
+import "sync"
+
+// changeBuffer is how many changes a subscriber may lag behind before the
+// oldest undelivered ones are dropped for it.
+const changeBuffer = 256
+
+// Change is one committed write, as LoopBack's change stream reports it.
+type Change struct {
+	Model string         `json:"-"`
+	Type  string         `json:"type"` // "create", "update" or "remove"
+	Target any           `json:"target"`
+	Data  map[string]any `json:"data,omitempty"`
+	Where map[string]any `json:"where,omitempty"`
+}
+
+type subscribers struct {
+	mu   sync.Mutex
+	next int
+	subs map[int]*subscriber
+}
+
+type subscriber struct {
+	model string
+	ch    chan Change
+}
+
+// Subscribe returns a channel of the committed changes of model (every
+// model when model is ""), in commit order, and a function that ends the
+// subscription and closes the channel. A subscriber that falls more than
+// changeBuffer changes behind misses the excess.
+func (db *DB) Subscribe(model string) (<-chan Change, func()) {
+	s := &db.subs
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.subs == nil {
+		s.subs = map[int]*subscriber{}
+	}
+	id := s.next
+	s.next++
+	sub := &subscriber{model: model, ch: make(chan Change, changeBuffer)}
+	s.subs[id] = sub
+	var once sync.Once
+	return sub.ch, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.subs, id)
+			s.mu.Unlock()
+			close(sub.ch)
+		})
+	}
+}
+
+func (s *subscribers) publish(changes []Change) {
+	if len(changes) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sub := range s.subs {
+		for _, c := range changes {
+			if sub.model != "" && sub.model != c.Model {
+				continue
+			}
+			select {
+			case sub.ch <- c:
+			default:
+			}
+		}
+	}
+}
+
+// record notes a change for subscribers; only tracked when someone listens.
+func (tx *Tx) record(c Change) {
+	s := &tx.db.subs
+	s.mu.Lock()
+	n := len(s.subs)
+	s.mu.Unlock()
+	if n > 0 {
+		tx.changes = append(tx.changes, c)
+	}
+}

@@ -1,0 +1,702 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/schema"
+)
+
+// notFound builds LoopBack's 404 for an operation.
+func notFound(code, format string, args ...any) *Error {
+	return &Error{Kind: ErrNotFound, Status: 404, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Create validates data and stores a new record of model, returning it.
+// The id counter of the model advances for every create that passes
+// validation (a duplicate id included), as LoopBack's memory connector.
+// Errors: *ValidationError (422), ErrDuplicateID / ErrUniqueViolation as
+// *Error (409), ErrUnknownModel.
+func (tx *Tx) Create(model string, data map[string]any) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := tx.createRecord(ms, data, buildCreate)
+	if err != nil {
+		return nil, err
+	}
+	return output(ms.m, rec, false), nil
+}
+
+func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) (map[string]any, error) {
+	m := ms.m
+	if len(ms.idProps) == 0 {
+		return nil, fmt.Errorf("relstore: model %q has no id property and cannot store records", m.Name)
+	}
+	verr := &ValidationError{Model: m.Name}
+	rec := tx.coerceInput(ms, data, verr)
+	if mode != buildNoDefaults {
+		applyDefaults(tx.st.set, m, rec, buildCreate, nil)
+	}
+	applyScopeProperties(m.Scope, rec)
+	validate(verr, ms, rec, data, true)
+	if !verr.Empty() {
+		return nil, verr
+	}
+	// The id counter: every validated create advances it.
+	c := tx.counter(m.Name) + 1
+	idp := ms.idProps[0]
+	if v := rec[idp.Name]; v != nil {
+		if f, ok := v.(float64); ok && f > c {
+			c = f
+		}
+	} else if len(ms.idProps) == 1 {
+		switch idp.Type.Kind {
+		case schema.KindNumber:
+			rec[idp.Name] = c
+		case schema.KindString, schema.KindAny:
+			rec[idp.Name] = formatNumber(c)
+		default:
+			return nil, &Error{Kind: ErrBadRequest, Status: 422, Code: "ID_REQUIRED",
+				Message: fmt.Sprintf("The `%s` instance is not valid: the id %q is required", m.Name, idp.Name)}
+		}
+	}
+	tx.setCounter(m.Name, c)
+	ids, ok := ms.idOf(rec)
+	if !ok {
+		verr.Add(idp.Name, "presence", "can't be blank", undefinedValue{})
+		return nil, verr
+	}
+	pk, err := encodePK(ids)
+	if err != nil {
+		return nil, err
+	}
+	old, err := tx.getRecord(ms, pk)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil {
+		return nil, &Error{Kind: ErrDuplicateID, Status: 409, Code: "DUPLICATE_ID",
+			Message: fmt.Sprintf("Duplicate entry for %s.%s", m.Name, idp.Name)}
+	}
+	if err := tx.checkIntegrity(ms, rec); err != nil {
+		return nil, err
+	}
+	if err := tx.writeRecord(ms, pk, nil, rec); err != nil {
+		return nil, err
+	}
+	tx.record(Change{Model: m.Name, Type: "create", Target: ids[0], Data: output(m, rec, false)})
+	return rec, nil
+}
+
+// FindByID returns the record of model with id, with the filter's fields
+// and include applied (its where, order, limit and skip must be absent: a
+// 400 otherwise). Not found: *Error 404 MODEL_NOT_FOUND.
+func (tx *Tx) FindByID(model string, id any, f map[string]any) (map[string]any, error) {
+	if err := tx.checkOpen(); err != nil {
+		return nil, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"where", "order", "limit", "skip", "offset"} {
+		if _, ok := f[k]; ok {
+			return nil, &filter.Error{Code: "INVALID_FILTER", Path: k,
+				Message: fmt.Sprintf("The filter of findById does not take %q: it only takes fields and include", k)}
+		}
+	}
+	nf := notFound("MODEL_NOT_FOUND", "Unknown %q id %q.", model, idString(id))
+	idv, pk, ok := ms.pkFromID(id)
+	if !ok {
+		return nil, nf
+	}
+	q := map[string]any{"where": map[string]any{ms.idProps[0].Name: idv}}
+	for _, k := range []string{"fields", "include"} {
+		if v, ok := f[k]; ok {
+			q[k] = v
+		}
+	}
+	_ = pk
+	recs, err := tx.find(ms, q, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nf
+	}
+	return recs[0], nil
+}
+
+// Exists reports whether a record with id exists (within the default scope).
+func (tx *Tx) Exists(model string, id any) (bool, error) {
+	if err := tx.checkOpen(); err != nil {
+		return false, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return false, err
+	}
+	idv, _, ok := ms.pkFromID(id)
+	if !ok {
+		return false, nil
+	}
+	n, err := tx.count(ms, map[string]any{ms.idProps[0].Name: idv}, true)
+	return n > 0, err
+}
+
+// PatchByID merges data into the record with id (LoopBack's
+// patchAttributes) and validates the merged instance. Not found: *Error 404
+// MODEL_NOT_FOUND "could not find a model with id X".
+func (tx *Tx) PatchByID(model string, id any, data map[string]any) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	nf := notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
+	idv, pk, ok := ms.pkFromID(id)
+	if !ok {
+		return nil, nf
+	}
+	old, err := tx.getRecord(ms, pk)
+	if err != nil {
+		return nil, err
+	}
+	if old == nil || !tx.inDefaultScope(ms, old) {
+		return nil, nf
+	}
+	rec, err := tx.patchRecord(ms, pk, idv, old, data)
+	if err != nil {
+		return nil, err
+	}
+	return output(ms.m, rec, false), nil
+}
+
+func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[string]any) (map[string]any, error) {
+	m := ms.m
+	idName := ms.idProps[0].Name
+	if nv, ok := data[idName]; ok && nv != nil {
+		if c, ok := ms.coerceID(nv); !ok || !sameValue(c, idv) {
+			if m.ForceID {
+				return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "id cannot be updated from %s to %s when forceId is set to true", idString(idv), idString(nv))
+			}
+			return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "id property (%s) cannot be updated from %s to %s", idName, idString(idv), idString(nv))
+		}
+	}
+	verr := &ValidationError{Model: m.Name}
+	patch := tx.coerceInput(ms, data, verr)
+	merged := copyRecord(old)
+	for k, v := range patch {
+		merged[k] = v
+	}
+	merged[idName] = idv
+	validate(verr, ms, merged, data, false)
+	if !verr.Empty() {
+		return nil, verr
+	}
+	if err := tx.checkIntegrity(ms, merged); err != nil {
+		return nil, err
+	}
+	if err := tx.writeRecord(ms, pk, old, merged); err != nil {
+		return nil, err
+	}
+	tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, merged, false)})
+	return merged, nil
+}
+
+// ReplaceByID replaces the record with id by data (defaults re-applied;
+// "now" and generated-id defaults keep their stored values). Not found:
+// *Error 404 "Could not replace. Object with id X does not exist!".
+func (tx *Tx) ReplaceByID(model string, id any, data map[string]any) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	nf := notFound("", "Could not replace. Object with id %s does not exist!", idString(id))
+	idv, pk, ok := ms.pkFromID(id)
+	if !ok {
+		return nil, nf
+	}
+	old, err := tx.getRecord(ms, pk)
+	if err != nil {
+		return nil, err
+	}
+	if old == nil || !tx.inDefaultScope(ms, old) {
+		return nil, nf
+	}
+	rec, err := tx.replaceRecord(ms, pk, idv, old, data)
+	if err != nil {
+		return nil, err
+	}
+	return output(ms.m, rec, false), nil
+}
+
+func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[string]any) (map[string]any, error) {
+	m := ms.m
+	idName := ms.idProps[0].Name
+	if nv, ok := data[idName]; ok && nv != nil {
+		if c, ok := ms.coerceID(nv); !ok || !sameValue(c, idv) {
+			return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "id property (%s) cannot be updated from %s to %s", idName, idString(idv), idString(nv))
+		}
+	}
+	verr := &ValidationError{Model: m.Name}
+	rec := tx.coerceInput(ms, data, verr)
+	rec[idName] = idv
+	applyDefaults(tx.st.set, m, rec, buildReplace, old)
+	applyScopeProperties(m.Scope, rec)
+	validate(verr, ms, rec, data, false)
+	if !verr.Empty() {
+		return nil, verr
+	}
+	if err := tx.checkIntegrity(ms, rec); err != nil {
+		return nil, err
+	}
+	if err := tx.writeRecord(ms, pk, old, rec); err != nil {
+		return nil, err
+	}
+	tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, rec, false)})
+	return rec, nil
+}
+
+// ReplaceOrCreate replaces the record whose id data carries, or creates one
+// when data has no id. An id that does not exist is a 404 when the model
+// forces ids (LoopBack: "Could not replace. Object with id X does not
+// exist!"), a create otherwise.
+func (tx *Tx) ReplaceOrCreate(model string, data map[string]any) (map[string]any, error) {
+	return tx.saveOrCreate(model, data, true)
+}
+
+// Upsert patches the record whose id data carries (LoopBack's
+// patchOrCreate), or creates one. An unknown id on a model that forces ids
+// is a 404 "Could not update attributes. Object with id X does not exist!".
+func (tx *Tx) Upsert(model string, data map[string]any) (map[string]any, error) {
+	return tx.saveOrCreate(model, data, false)
+}
+
+func (tx *Tx) saveOrCreate(model string, data map[string]any, replace bool) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms.idProps) == 0 {
+		return nil, fmt.Errorf("relstore: model %q has no id property", model)
+	}
+	idName := ms.idProps[0].Name
+	rawID, has := data[idName]
+	if !has || rawID == nil {
+		rec, err := tx.createRecord(ms, data, buildCreate)
+		if err != nil {
+			return nil, err
+		}
+		return output(ms.m, rec, false), nil
+	}
+	idv, pk, ok := ms.pkFromID(rawID)
+	var old map[string]any
+	if ok {
+		if old, err = tx.getRecord(ms, pk); err != nil {
+			return nil, err
+		}
+	}
+	if old == nil {
+		if ms.m.ForceID {
+			if replace {
+				return nil, notFound("", "Could not replace. Object with id %s does not exist!", idString(rawID))
+			}
+			return nil, notFound("", "Could not update attributes. Object with id %s does not exist!", idString(rawID))
+		}
+		rec, err := tx.createRecord(ms, data, buildCreate)
+		if err != nil {
+			return nil, err
+		}
+		return output(ms.m, rec, false), nil
+	}
+	var rec map[string]any
+	if replace {
+		rec, err = tx.replaceRecord(ms, pk, idv, old, data)
+	} else {
+		rec, err = tx.patchRecord(ms, pk, idv, old, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return output(ms.m, rec, false), nil
+}
+
+// DeleteByID deletes the record with id, returning 1, or 0 when there was
+// none (LoopBack answers {"count": 0}, not a 404).
+func (tx *Tx) DeleteByID(model string, id any) (int, error) {
+	if err := tx.checkWrite(); err != nil {
+		return 0, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return 0, err
+	}
+	_, pk, ok := ms.pkFromID(id)
+	if !ok {
+		return 0, nil
+	}
+	old, err := tx.getRecord(ms, pk)
+	if err != nil || old == nil || !tx.inDefaultScope(ms, old) {
+		return 0, err
+	}
+	if err := tx.deleteRecord(ms, pk, old); err != nil {
+		return 0, err
+	}
+	return 1, nil
+}
+
+// deleteRecord removes one record, applying the delete policies of the
+// relations that point at it.
+func (tx *Tx) deleteRecord(ms *modelState, pk []byte, old map[string]any) error {
+	if err := tx.applyDeletePolicies(ms, old); err != nil {
+		return err
+	}
+	if err := tx.writeRecord(ms, pk, old, nil); err != nil {
+		return err
+	}
+	ids, _ := ms.idOf(old)
+	var target any
+	if len(ids) > 0 {
+		target = ids[0]
+	}
+	tx.record(Change{Model: ms.m.Name, Type: "remove", Target: target,
+		Where: map[string]any{ms.idProps[0].Name: target}})
+	return nil
+}
+
+// UpdateAll patches every record matching where (and the default scope)
+// with data, returning how many. Data is coerced and each patched property
+// validated (LoopBack validates nothing here).
+func (tx *Tx) UpdateAll(model string, where, data map[string]any) (int, error) {
+	if err := tx.checkWrite(); err != nil {
+		return 0, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return 0, err
+	}
+	if _, ok := data[ms.idProps[0].Name]; ok {
+		delete(data, ms.idProps[0].Name)
+	}
+	verr := &ValidationError{Model: ms.m.Name}
+	patch := tx.coerceInput(ms, data, verr)
+	for _, p := range ms.m.Properties {
+		v, present := patch[p.Name]
+		if !present {
+			continue
+		}
+		if p.Required && blank(v, true) {
+			verr.Add(p.Name, "presence", "can't be blank", v)
+			continue
+		}
+		checkJSONSchema(verr, p, v)
+	}
+	if !verr.Empty() {
+		return 0, verr
+	}
+	matches, err := tx.matchingRecords(ms, where)
+	if err != nil {
+		return 0, err
+	}
+	for _, mr := range matches {
+		merged := copyRecord(mr.rec)
+		for k, v := range patch {
+			merged[k] = v
+		}
+		if err := tx.checkIntegrity(ms, merged); err != nil {
+			return 0, err
+		}
+		if err := tx.writeRecord(ms, mr.pk, mr.rec, merged); err != nil {
+			return 0, err
+		}
+		ids, _ := ms.idOf(merged)
+		tx.record(Change{Model: ms.m.Name, Type: "update", Target: ids[0], Data: output(ms.m, merged, false)})
+	}
+	return len(matches), nil
+}
+
+// DeleteAll deletes every record matching where (and the default scope),
+// returning how many.
+func (tx *Tx) DeleteAll(model string, where map[string]any) (int, error) {
+	if err := tx.checkWrite(); err != nil {
+		return 0, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return 0, err
+	}
+	matches, err := tx.matchingRecords(ms, where)
+	if err != nil {
+		return 0, err
+	}
+	for _, mr := range matches {
+		if err := tx.deleteRecord(ms, mr.pk, mr.rec); err != nil {
+			return 0, err
+		}
+	}
+	return len(matches), nil
+}
+
+// UpsertWithWhere patches the one record matching where, or creates one
+// from data when none matches; several matches are a 400. As LoopBack does,
+// the body alone is validated as a complete instance on the update path, and
+// no defaults are applied on the create path.
+func (tx *Tx) UpsertWithWhere(model string, where, data map[string]any) (map[string]any, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, err
+	}
+	matches, err := tx.matchingRecords(ms, where)
+	if err != nil {
+		return nil, err
+	}
+	switch len(matches) {
+	case 0:
+		rec, err := tx.createRecord(ms, data, buildNoDefaults)
+		if err != nil {
+			return nil, err
+		}
+		return output(ms.m, rec, false), nil
+	case 1:
+		verr := &ValidationError{Model: ms.m.Name}
+		body := tx.coerceInput(ms, data, verr)
+		validate(verr, ms, body, data, false)
+		if !verr.Empty() {
+			return nil, verr
+		}
+		ids, _ := ms.idOf(matches[0].rec)
+		rec, err := tx.patchRecord(ms, matches[0].pk, ids[0], matches[0].rec, data)
+		if err != nil {
+			return nil, err
+		}
+		return output(ms.m, rec, false), nil
+	}
+	return nil, Errorf(ErrBadRequest, 400, "MULTIPLE_INSTANCES", "There are multiple instances found.Upsert Operation will not be performed!")
+}
+
+// FindOrCreate returns the first record matching the filter, or creates one
+// from data; created reports which.
+func (tx *Tx) FindOrCreate(model string, f, data map[string]any) (rec map[string]any, created bool, err error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, false, err
+	}
+	ms, err := tx.model(model)
+	if err != nil {
+		return nil, false, err
+	}
+	q := copyRecord(f)
+	q["limit"] = 1
+	recs, err := tx.find(ms, q, true)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(recs) > 0 {
+		return recs[0], false, nil
+	}
+	r, err := tx.createRecord(ms, data, buildCreate)
+	if err != nil {
+		return nil, false, err
+	}
+	return output(ms.m, r, false), true, nil
+}
+
+// ApplyScopeProperties copies the equality conditions of a scope's where
+// (also inside "and") onto data, as LoopBack does on create through a
+// default or named scope.
+func ApplyScopeProperties(scope map[string]any, data map[string]any) {
+	applyScopeProperties(scope, data)
+}
+
+func applyScopeProperties(scope map[string]any, data map[string]any) {
+	if scope == nil {
+		return
+	}
+	where, _ := scope["where"].(map[string]any)
+	applyWhereEqualities(where, data)
+}
+
+func applyWhereEqualities(where map[string]any, data map[string]any) {
+	for k, v := range where {
+		switch k {
+		case "and":
+			if arr, ok := v.([]any); ok {
+				for _, c := range arr {
+					if cm, ok := c.(map[string]any); ok {
+						applyWhereEqualities(cm, data)
+					}
+				}
+			}
+			continue
+		case "or", "nor":
+			continue
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			if eq, ok := x["eq"]; ok && len(x) == 1 {
+				data[k] = eq
+			}
+		case []any:
+		default:
+			data[k] = x
+		}
+	}
+}
+
+// --- DB-level wrappers: each runs one operation in its own transaction. ---
+
+// writeOp runs fn in a write transaction. A duplicate-id failure still
+// commits (only the id counter changed), as LoopBack advances the counter.
+func (db *DB) writeOp(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.begin(ctx, true)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		if errors.Is(err, ErrDuplicateID) {
+			if cerr := tx.commitCountersOnly(); cerr != nil {
+				return cerr
+			}
+			return err
+		}
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) readOp(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// Create stores a new record; see Tx.Create.
+func (db *DB) Create(ctx context.Context, model string, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.Create(model, data); return err })
+	return rec, err
+}
+
+// CreateMany stores several records atomically: all or none.
+func (db *DB) CreateMany(ctx context.Context, model string, data []map[string]any) ([]map[string]any, error) {
+	out := make([]map[string]any, 0, len(data))
+	err := db.writeOp(ctx, func(tx *Tx) error {
+		for _, d := range data {
+			rec, err := tx.Create(model, d)
+			if err != nil {
+				return err
+			}
+			out = append(out, rec)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FindByID reads one record; see Tx.FindByID.
+func (db *DB) FindByID(ctx context.Context, model string, id any, f map[string]any) (rec map[string]any, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { rec, err = tx.FindByID(model, id, f); return err })
+	return rec, err
+}
+
+// Exists reports whether a record exists; see Tx.Exists.
+func (db *DB) Exists(ctx context.Context, model string, id any) (ok bool, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { ok, err = tx.Exists(model, id); return err })
+	return ok, err
+}
+
+// PatchByID merges data into a record; see Tx.PatchByID.
+func (db *DB) PatchByID(ctx context.Context, model string, id any, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.PatchByID(model, id, data); return err })
+	return rec, err
+}
+
+// ReplaceByID replaces a record; see Tx.ReplaceByID.
+func (db *DB) ReplaceByID(ctx context.Context, model string, id any, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.ReplaceByID(model, id, data); return err })
+	return rec, err
+}
+
+// ReplaceOrCreate replaces or creates; see Tx.ReplaceOrCreate.
+func (db *DB) ReplaceOrCreate(ctx context.Context, model string, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.ReplaceOrCreate(model, data); return err })
+	return rec, err
+}
+
+// Upsert patches or creates; see Tx.Upsert.
+func (db *DB) Upsert(ctx context.Context, model string, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.Upsert(model, data); return err })
+	return rec, err
+}
+
+// DeleteByID deletes a record; see Tx.DeleteByID.
+func (db *DB) DeleteByID(ctx context.Context, model string, id any) (n int, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { n, err = tx.DeleteByID(model, id); return err })
+	return n, err
+}
+
+// UpdateAll patches matching records; see Tx.UpdateAll.
+func (db *DB) UpdateAll(ctx context.Context, model string, where, data map[string]any) (n int, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { n, err = tx.UpdateAll(model, where, data); return err })
+	return n, err
+}
+
+// DeleteAll deletes matching records; see Tx.DeleteAll.
+func (db *DB) DeleteAll(ctx context.Context, model string, where map[string]any) (n int, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { n, err = tx.DeleteAll(model, where); return err })
+	return n, err
+}
+
+// UpsertWithWhere patches the one match or creates; see Tx.UpsertWithWhere.
+func (db *DB) UpsertWithWhere(ctx context.Context, model string, where, data map[string]any) (rec map[string]any, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, err = tx.UpsertWithWhere(model, where, data); return err })
+	return rec, err
+}
+
+// FindOrCreate finds or creates; see Tx.FindOrCreate.
+func (db *DB) FindOrCreate(ctx context.Context, model string, f, data map[string]any) (rec map[string]any, created bool, err error) {
+	err = db.writeOp(ctx, func(tx *Tx) error { rec, created, err = tx.FindOrCreate(model, f, data); return err })
+	return rec, created, err
+}
+
+// Find returns the records matching a filter; see Tx.Find.
+func (db *DB) Find(ctx context.Context, model string, f map[string]any) (recs []map[string]any, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { recs, err = tx.Find(model, f); return err })
+	return recs, err
+}
+
+// FindOne returns the first match; see Tx.FindOne.
+func (db *DB) FindOne(ctx context.Context, model string, f map[string]any) (rec map[string]any, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { rec, err = tx.FindOne(model, f); return err })
+	return rec, err
+}
+
+// Count counts matching records; see Tx.Count.
+func (db *DB) Count(ctx context.Context, model string, where map[string]any) (n int, err error) {
+	err = db.readOp(ctx, func(tx *Tx) error { n, err = tx.Count(model, where); return err })
+	return n, err
+}

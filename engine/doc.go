@@ -1,0 +1,34 @@
+// Package engine is relstore's database: LoopBack models stored as records
+// in an ordered key-value store (package storage), with secondary and
+// foreign-key indexes (package index) kept in the same atomic batches as
+// their records, queried with LoopBack filters (package filter), and
+// relations walked through those indexes.
+//
+// # Model of operation
+//
+// A DB has one writer at a time and any number of readers. A write
+// transaction (DB.Update, or each single operation such as DB.Create) reads
+// its own writes through a storage.Overlay and its own copy-on-write copies
+// of the index B-trees; Commit applies every record and index change in one
+// storage batch, publishes the new B-trees, and then waits for the WAL sync
+// outside the writer lock, so that concurrent writers share fsyncs. A read
+// transaction (DB.View, or each read operation) sees one storage snapshot
+// and the B-trees published with it, and never blocks writers.
+//
+// The persisted index entries are the truth; the in-memory B-trees are a
+// cache loaded from them at Open. DB.Check verifies that records, persisted
+// entries and caches agree and that unique indexes hold.
+//
+// # LoopBack semantics
+//
+// Records follow loopback-datasource-juggler's memory connector: the id
+// counter, type coercion, defaults, strict modes, hidden and protected
+// properties, default and named scopes, relation accessors and include
+// shapes. Where LoopBack crashes or silently stores garbage, relstore
+// answers a clear error instead; docs/compat.md lists every such difference.
+//
+// # Caveats
+//
+// Records returned to callers are fresh maps owned by the caller. A Tx is
+// not safe for concurrent use; a DB is.
+package engine

@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relstore/relstore/internal/keyenc"
+	"github.com/relstore/relstore/schema"
+)
+
+// buildMode says how an instance is built from client data.
+type buildMode int
+
+const (
+	buildCreate   buildMode = iota // defaults, defaultFns, scope properties
+	buildReplace                   // defaults, but "now" defaultFns keep the old value
+	buildPatch                     // only the given properties
+	buildNoDefaults                // upsertWithWhere's create path: LoopBack applies no defaults
+)
+
+// coerceInput converts client data by the model's declared types and strict
+// mode. Relation names are dropped (LoopBack treats them as cached related
+// objects, never stored). Failures are added to verr.
+func (tx *Tx) coerceInput(ms *modelState, data map[string]any, verr *ValidationError) map[string]any {
+	m := ms.m
+	rec := make(map[string]any, len(data)+len(m.Properties))
+	for k, v := range data {
+		if p := m.Property(k); p != nil {
+			c, terr := coerceValue(tx.st.set, p.Type, v)
+			if terr != nil {
+				verr.Add(k, terr.code, terr.msg, v)
+				continue
+			}
+			rec[k] = c
+			continue
+		}
+		if m.Relation(k) != nil {
+			continue
+		}
+		switch m.Strict {
+		case schema.StrictTrue:
+			verr.Add(k, "unknown-property", "is not defined in the model", undefinedValue{})
+		case schema.StrictFilter:
+		default:
+			if strings.Contains(k, ".") {
+				verr.Add(k, "invalid-name", "is not a valid property name: property names containing dot(s) are not supported", undefinedValue{})
+				continue
+			}
+			rec[k] = v
+		}
+	}
+	return rec
+}
+
+// applyDefaults fills undefined declared properties from default and
+// defaultFn. old is the record being replaced (nil on create).
+func applyDefaults(set *schema.Set, m *schema.Model, rec map[string]any, mode buildMode, old map[string]any) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for _, p := range m.Properties {
+		if _, present := rec[p.Name]; present {
+			continue
+		}
+		if p.DefaultFn != "" {
+			switch p.DefaultFn {
+			case "now":
+				if mode == buildReplace && old != nil {
+					if v, ok := old[p.Name]; ok {
+						rec[p.Name] = v
+					}
+					continue
+				}
+				rec[p.Name] = now
+			case "guid", "uuid", "uuidv4", "shortid", "nanoid":
+				if mode == buildReplace && old != nil {
+					if v, ok := old[p.Name]; ok {
+						rec[p.Name] = v
+						continue
+					}
+				}
+				rec[p.Name] = newID(p.DefaultFn)
+			}
+			continue
+		}
+		if p.Default != nil {
+			if s, ok := p.Default.(string); ok && s == "$now" && p.Type.Kind == schema.KindDate {
+				rec[p.Name] = now
+				continue
+			}
+			if c, terr := coerceValue(set, p.Type, cloneJSON(p.Default)); terr == nil {
+				rec[p.Name] = c
+			}
+		}
+	}
+}
+
+// validate checks a complete instance: required properties, jsonSchema
+// constraints. data is the client's input (for "can't be set" on ids).
+func validate(verr *ValidationError, ms *modelState, rec map[string]any, data map[string]any, create bool) {
+	m := ms.m
+	for _, p := range m.Properties {
+		if _, failed := verr.Codes[p.Name]; failed {
+			continue
+		}
+		v, present := rec[p.Name]
+		if create && p.ID > 0 && p.Generated && m.ForceID {
+			if dv, given := data[p.Name]; given && dv != nil {
+				verr.Add(p.Name, "absence", "can't be set", dv)
+				continue
+			}
+		}
+		if p.Required && blank(v, present) && !(p.ID > 0 && p.Generated) {
+			shown := any(undefinedValue{})
+			if present {
+				shown = v
+			}
+			verr.Add(p.Name, "presence", "can't be blank", shown)
+			continue
+		}
+		if present {
+			checkJSONSchema(verr, p, v)
+		}
+	}
+}
+
+// idOf returns the record's id value(s) and whether every id is present.
+func (ms *modelState) idOf(rec map[string]any) ([]any, bool) {
+	vals := make([]any, len(ms.idProps))
+	for i, p := range ms.idProps {
+		v := rec[p.Name]
+		if v == nil {
+			return nil, false
+		}
+		vals[i] = v
+	}
+	return vals, len(vals) > 0
+}
+
+// encodePK encodes id values into the primary-key part of a record key.
+func encodePK(vals []any) ([]byte, error) {
+	var b []byte
+	for _, v := range vals {
+		var err error
+		if b, err = keyenc.AppendValue(b, v); err != nil {
+			return nil, fmt.Errorf("relstore: id %v: %w", v, err)
+		}
+	}
+	return b, nil
+}
+
+// coerceID converts an id given by a client (a path segment, a JSON value)
+// to the id property's type. ok is false when it cannot denote any record.
+func (ms *modelState) coerceID(v any) (any, bool) {
+	if len(ms.idProps) == 0 {
+		return nil, false
+	}
+	p := ms.idProps[0]
+	switch p.Type.Kind {
+	case schema.KindNumber:
+		switch x := v.(type) {
+		case float64:
+			return x, !math.IsNaN(x)
+		case int:
+			return float64(x), true
+		case int64:
+			return float64(x), true
+		case string:
+			s := strings.TrimSpace(x)
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || s == "" || math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil, false
+			}
+			return f, true
+		}
+		return nil, false
+	case schema.KindString:
+		switch x := v.(type) {
+		case string:
+			return x, true
+		case float64:
+			return formatNumber(x), true
+		case int:
+			return strconv.Itoa(x), true
+		}
+		return nil, false
+	default:
+		c, terr := coerceValue(nil, p.Type, v)
+		if terr != nil || c == nil {
+			return nil, false
+		}
+		return c, true
+	}
+}
+
+// pkFromID coerces and encodes a client id.
+func (ms *modelState) pkFromID(id any) (any, []byte, bool) {
+	v, ok := ms.coerceID(id)
+	if !ok {
+		return nil, nil, false
+	}
+	pk, err := encodePK([]any{v})
+	if err != nil {
+		return nil, nil, false
+	}
+	return v, pk, true
+}
+
+// idString renders an id as LoopBack prints it in messages.
+func idString(id any) string {
+	switch x := id.(type) {
+	case nil:
+		return "undefined"
+	case string:
+		return x
+	case float64:
+		return formatNumber(x)
+	}
+	return fmt.Sprint(id)
+}
+
+// output prepares a stored record for a caller: a copy without hidden
+// properties (and without protected ones when nested inside an include).
+func output(m *schema.Model, rec map[string]any, nested bool) map[string]any {
+	out := make(map[string]any, len(rec))
+	for k, v := range rec {
+		if m.IsHidden(k) || (nested && m.IsProtected(k)) {
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// cloneJSON deep-copies JSON-like values.
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = cloneJSON(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = cloneJSON(e)
+		}
+		return a
+	}
+	return v
+}
+
+func copyRecord(rec map[string]any) map[string]any {
+	out := make(map[string]any, len(rec))
+	for k, v := range rec {
+		out[k] = v
+	}
+	return out
+}
+
+// sameValue compares two normalized values for id-change checks.
+func sameValue(a, b any) bool {
+	if ta, ok := a.(time.Time); ok {
+		tb, ok := b.(time.Time)
+		return ok && ta.Equal(tb)
+	}
+	return keyenc.Compare(a, b) == 0
+}

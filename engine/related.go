@@ -1,0 +1,490 @@
+package engine
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/index"
+	"github.com/relstore/relstore/schema"
+)
+
+// This file finds related records through the foreign-key indexes. Every
+// lookup is batched: one index walk per distinct key, one sorted pass of
+// point reads for the records found.
+
+// fieldIndex returns an index of ms whose first field is field, preferring
+// single-field ones, or nil.
+func fieldIndex(ms *modelState, field string) *index.Spec {
+	var best *index.Spec
+	for _, sp := range ms.specs {
+		if sp.Fields[0] == field && (best == nil || len(sp.Fields) < len(best.Fields)) {
+			best = sp
+		}
+	}
+	return best
+}
+
+// valueKey is the grouping key of a value (its order-preserving encoding).
+func valueKey(v any) (string, bool) {
+	b, ok := encodeValue(v)
+	return string(b), ok
+}
+
+// rowsByField returns, for each value, the stored records of ms whose field
+// equals it (array fields: contains it), grouped by valueKey, each group in
+// primary-key order. It walks the field's index when there is one and scans
+// the model once otherwise.
+func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string][]row, error) {
+	groups := map[string][]row{}
+	want := map[string]bool{}
+	var keys [][]byte
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		k, ok := valueKey(v)
+		if !ok || want[k] {
+			continue
+		}
+		want[k] = true
+		keys = append(keys, []byte(k))
+	}
+	if len(keys) == 0 {
+		return groups, nil
+	}
+	if len(ms.idProps) == 1 && ms.idProps[0].Name == field {
+		sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i], keys[j]) < 0 })
+		for _, pk := range keys {
+			rec, err := tx.getRecord(ms, pk)
+			if err != nil {
+				return nil, err
+			}
+			if rec != nil {
+				groups[string(pk)] = append(groups[string(pk)], row{pk: pk, rec: rec})
+			}
+		}
+		return groups, nil
+	}
+	sp := fieldIndex(ms, field)
+	if sp == nil {
+		err := tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
+			v := index.Lookup(rec, field)
+			if arr, ok := v.([]any); ok {
+				seen := map[string]bool{}
+				for _, el := range arr {
+					if k, ok := valueKey(el); ok && want[k] && !seen[k] {
+						seen[k] = true
+						groups[k] = append(groups[k], row{pk: pk, rec: rec})
+					}
+				}
+				return true, nil
+			}
+			if k, ok := valueKey(v); ok && want[k] {
+				groups[k] = append(groups[k], row{pk: pk, rec: rec})
+			}
+			return true, nil
+		})
+		return groups, err
+	}
+	t := tx.tree(sp)
+	type hit struct {
+		key string
+		pk  []byte
+	}
+	var hits []hit
+	var ferr error
+	for _, k := range keys {
+		tx.stats.IndexScans++
+		key := string(k)
+		t.Scan(k, prefixEnd(k), func(item []byte) bool {
+			tx.stats.IndexItems++
+			_, pk, err := sp.SplitItem(item)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			hits = append(hits, hit{key: key, pk: bytes.Clone(pk)})
+			return true
+		})
+		if ferr != nil {
+			return nil, ferr
+		}
+	}
+	// One sorted pass of point reads, each record read once.
+	sort.SliceStable(hits, func(i, j int) bool { return bytes.Compare(hits[i].pk, hits[j].pk) < 0 })
+	var lastPK []byte
+	var lastRec map[string]any
+	for _, h := range hits {
+		if lastPK == nil || !bytes.Equal(h.pk, lastPK) {
+			rec, err := tx.getRecord(ms, h.pk)
+			if err != nil {
+				return nil, err
+			}
+			lastPK, lastRec = h.pk, rec
+		}
+		if lastRec != nil {
+			groups[h.key] = append(groups[h.key], row{pk: h.pk, rec: lastRec})
+		}
+	}
+	return groups, nil
+}
+
+// sourceKey is the value of the source-side key of a hasOne/hasMany/through
+// relation on rec.
+func (tx *Tx) sourceKey(ms *modelState, rel *schema.Relation, rec map[string]any) any {
+	if rel.PrimaryKey != "" {
+		return rec[rel.PrimaryKey]
+	}
+	if len(ms.idProps) > 0 {
+		return rec[ms.idProps[0].Name]
+	}
+	return nil
+}
+
+// targetKeyName is the target-side key of a belongsTo relation.
+func targetKeyName(tms *modelState, rel *schema.Relation) string {
+	if rel.PrimaryKey != "" {
+		return rel.PrimaryKey
+	}
+	if len(tms.idProps) > 0 {
+		return tms.idProps[0].Name
+	}
+	return "id"
+}
+
+// relationScope returns the parsed where of a relation's scope merged with
+// the target's default scope, or nil.
+func (tx *Tx) relationWhere(rel *schema.Relation, tms *modelState) (filter.Node, error) {
+	var raw map[string]any
+	if rel.Scope != nil {
+		raw = map[string]any{}
+		if w, ok := rel.Scope["where"]; ok {
+			raw["where"] = w
+		}
+	}
+	if tms.m.Scope != nil {
+		raw = filter.Merge(raw, scopeWhereOnly(tms.m.Scope))
+	}
+	if raw == nil || raw["where"] == nil {
+		return nil, nil
+	}
+	return filter.ParseWhere(raw["where"], tms.m, tx.st.set)
+}
+
+// relatedRecords returns the stored records related to rec through rel
+// (relation scope and target default scope applied), in the relation's
+// natural order. Errors are treated as "no related records": it serves
+// relation paths and relation ordering, which then do not match.
+func (tx *Tx) relatedRecords(rec map[string]any, rel *schema.Relation) []map[string]any {
+	rows, err := tx.relatedRows(rec, rel)
+	if err != nil {
+		return nil
+	}
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		out[i] = r.rec
+	}
+	return out
+}
+
+// relatedRows finds the rows related to one source record.
+func (tx *Tx) relatedRows(rec map[string]any, rel *schema.Relation) ([]row, error) {
+	ms := tx.sourceModelOf(rel)
+	groups, err := tx.relatedBatch(ms, rel, []map[string]any{rec})
+	if err != nil {
+		return nil, err
+	}
+	return groups[0], nil
+}
+
+// sourceModelOf finds the model declaring rel.
+func (tx *Tx) sourceModelOf(rel *schema.Relation) *modelState {
+	for _, ms := range tx.st.models {
+		for _, r := range ms.m.Relations {
+			if r == rel {
+				return ms
+			}
+		}
+	}
+	return nil
+}
+
+// relatedBatch returns, for each source record, its related rows through
+// rel: one batched lookup for all sources. Relation scope where and the
+// target's default scope where are applied. Embedded relations yield rows
+// without a pk.
+func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[string]any) ([][]row, error) {
+	out := make([][]row, len(recs))
+	switch rel.Type {
+	case schema.RelEmbedsOne:
+		for i, rec := range recs {
+			if m, ok := rec[rel.Property].(map[string]any); ok {
+				out[i] = []row{{rec: m}}
+			}
+		}
+		return out, nil
+	case schema.RelEmbedsMany:
+		for i, rec := range recs {
+			if arr, ok := rec[rel.Property].([]any); ok {
+				for _, el := range arr {
+					if m, ok := el.(map[string]any); ok {
+						out[i] = append(out[i], row{rec: m})
+					}
+				}
+			}
+		}
+		return out, nil
+	}
+	if rel.Type == schema.RelBelongsTo && rel.Polymorphic != nil {
+		return tx.polymorphicBelongsTo(rel, recs)
+	}
+	tms := tx.st.models[rel.Model]
+	if tms == nil {
+		return out, nil
+	}
+	where, err := tx.relationWhere(rel, tms)
+	if err != nil {
+		return nil, err
+	}
+	keep := func(rows []row) ([]row, error) {
+		if where == nil {
+			return rows, nil
+		}
+		kept := rows[:0:0]
+		for _, r := range rows {
+			ok, err := filter.Match(where, r.rec, tx)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				kept = append(kept, r)
+			}
+		}
+		return kept, nil
+	}
+	switch {
+	case rel.Type == schema.RelBelongsTo:
+		keyName := targetKeyName(tms, rel)
+		vals := make([]any, len(recs))
+		for i, rec := range recs {
+			vals[i] = rec[rel.ForeignKey]
+		}
+		groups, err := tx.rowsByField(tms, keyName, vals)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			if k, ok := valueKey(v); ok && v != nil {
+				if out[i], err = keep(groups[k]); err != nil {
+					return nil, err
+				}
+				if len(out[i]) > 1 {
+					out[i] = out[i][:1]
+				}
+			}
+		}
+	case rel.Type == schema.RelReferencesMany:
+		var all []any
+		for _, rec := range recs {
+			if arr, ok := rec[rel.ForeignKey].([]any); ok {
+				all = append(all, arr...)
+			}
+		}
+		groups, err := tx.rowsByField(tms, targetKeyName(tms, rel), all)
+		if err != nil {
+			return nil, err
+		}
+		for i, rec := range recs {
+			arr, _ := rec[rel.ForeignKey].([]any)
+			for _, id := range arr {
+				if k, ok := valueKey(id); ok {
+					rows, err := keep(groups[k])
+					if err != nil {
+						return nil, err
+					}
+					out[i] = append(out[i], rows...)
+				}
+			}
+		}
+	case rel.Through != "":
+		thms := tx.st.models[rel.Through]
+		if thms == nil {
+			return out, nil
+		}
+		keys := make([]any, len(recs))
+		for i, rec := range recs {
+			keys[i] = tx.sourceKey(ms, rel, rec)
+		}
+		throughGroups, err := tx.rowsByField(thms, rel.ForeignKey, keys)
+		if err != nil {
+			return nil, err
+		}
+		var targetIDs []any
+		for _, rows := range throughGroups {
+			for _, r := range rows {
+				targetIDs = append(targetIDs, r.rec[rel.KeyThrough])
+			}
+		}
+		targets, err := tx.rowsByField(tms, targetKeyName(tms, &schema.Relation{}), targetIDs)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range keys {
+			kk, ok := valueKey(k)
+			if !ok || k == nil {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, th := range throughGroups[kk] {
+				tk, ok := valueKey(th.rec[rel.KeyThrough])
+				if !ok || seen[tk] {
+					continue
+				}
+				seen[tk] = true
+				rows, err := keep(targets[tk])
+				if err != nil {
+					return nil, err
+				}
+				out[i] = append(out[i], rows...)
+			}
+		}
+	default: // hasMany, hasOne
+		keys := make([]any, len(recs))
+		for i, rec := range recs {
+			keys[i] = tx.sourceKey(ms, rel, rec)
+		}
+		var polyType string
+		if rel.Polymorphic != nil {
+			polyType = ms.m.Name
+		}
+		groups, err := tx.rowsByField(tms, rel.ForeignKey, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range keys {
+			if kk, ok := valueKey(k); ok && k != nil {
+				rows := groups[kk]
+				if polyType != "" {
+					var typed []row
+					for _, r := range rows {
+						if r.rec[rel.Polymorphic.Discriminator] == polyType {
+							typed = append(typed, r)
+						}
+					}
+					rows = typed
+				}
+				if out[i], err = keep(rows); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// polymorphicBelongsTo resolves each source's target model from its
+// discriminator, one batched lookup per target model.
+func (tx *Tx) polymorphicBelongsTo(rel *schema.Relation, recs []map[string]any) ([][]row, error) {
+	out := make([][]row, len(recs))
+	byModel := map[string][]int{}
+	for i, rec := range recs {
+		if name, ok := rec[rel.Polymorphic.Discriminator].(string); ok {
+			byModel[name] = append(byModel[name], i)
+		}
+	}
+	for name, idxs := range byModel {
+		tms := tx.st.models[name]
+		if tms == nil {
+			for n, m := range tx.st.models {
+				if equalFold(n, name) {
+					tms = m
+				}
+			}
+		}
+		if tms == nil {
+			continue
+		}
+		vals := make([]any, len(idxs))
+		for j, i := range idxs {
+			vals[j] = recs[i][rel.Polymorphic.ForeignKey]
+		}
+		groups, err := tx.rowsByField(tms, targetKeyName(tms, &schema.Relation{}), vals)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range idxs {
+			if k, ok := valueKey(vals[j]); ok && vals[j] != nil {
+				out[i] = groups[k]
+			}
+		}
+	}
+	return out, nil
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// targetModelOf returns the runtime model a relation points at (for a
+// polymorphic belongsTo, the model named by rec's discriminator).
+func (tx *Tx) targetModelOf(rel *schema.Relation, rec map[string]any) *modelState {
+	if rel.Type == schema.RelBelongsTo && rel.Polymorphic != nil {
+		name, _ := rec[rel.Polymorphic.Discriminator].(string)
+		return tx.st.models[name]
+	}
+	return tx.st.models[rel.Model]
+}
+
+// MatchRelation evaluates a relation-path condition on a record: for a
+// to-one hop, whether the related record matches; for some/none/every,
+// whether some, none or every related record matches (every is true
+// without related records). It implements filter.Resolver.
+func (tx *Tx) MatchRelation(rec map[string]any, c *filter.RelCond) (bool, error) {
+	rows, err := tx.relatedRows(rec, c.Relation)
+	if err != nil {
+		return false, err
+	}
+	any := false
+	for _, r := range rows {
+		ok, err := filter.Match(c.Where, r.rec, tx)
+		if err != nil {
+			return false, err
+		}
+		switch c.Quant {
+		case filter.QuantEvery:
+			if !ok {
+				return false, nil
+			}
+		default:
+			if ok {
+				any = true
+			}
+		}
+		if any && c.Quant != filter.QuantEvery {
+			break
+		}
+	}
+	switch c.Quant {
+	case filter.QuantEvery:
+		return true, nil
+	case filter.QuantNone:
+		return !any, nil
+	}
+	return any, nil
+}

@@ -1,0 +1,389 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/relstore/relstore/index"
+	"github.com/relstore/relstore/storage"
+)
+
+// Tx is a transaction. A read-only Tx reads one consistent snapshot. A
+// read-write Tx holds the single writer slot; its reads see its own writes;
+// Commit applies all of its writes in one atomic batch. Each operation of a
+// Tx is itself atomic: an operation that fails leaves no partial write
+// behind, so a caller may handle the error and go on.
+//
+// A Tx is not safe for concurrent use.
+type Tx struct {
+	db    *DB
+	ctx   context.Context
+	write bool
+	done  bool
+
+	st     *state
+	reader storage.Reader
+	snap   storage.Snapshot
+	ov     *storage.Overlay
+
+	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
+	counters map[string]float64          // write: counters changed
+	changes  []Change
+	// stats counts work for tests and Explain (index walks, records read).
+	stats Stats
+}
+
+// Stats counts the storage work a transaction did.
+type Stats struct {
+	IndexScans   int // index range walks started
+	IndexItems   int // index entries visited
+	RecordReads  int // records fetched by key
+	RecordScans  int // full model scans started
+	ScannedItems int // records visited by full scans
+}
+
+func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
+	if db.closed.Load() {
+		return nil, ErrClosed
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	tx := &Tx{db: db, ctx: ctx, write: write}
+	if write {
+		db.writeMu.Lock()
+		if db.closed.Load() {
+			db.writeMu.Unlock()
+			return nil, ErrClosed
+		}
+		db.stateMu.RLock()
+		tx.st = db.cur
+		db.stateMu.RUnlock()
+		tx.ov = storage.NewOverlay(db.st)
+		tx.reader = tx.ov
+		tx.trees = map[*index.Spec]*index.Tree{}
+		tx.counters = map[string]float64{}
+		return tx, nil
+	}
+	db.stateMu.RLock()
+	tx.st = db.cur
+	snap, err := db.st.NewSnapshot()
+	db.stateMu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	tx.snap = snap
+	tx.reader = snap
+	return tx, nil
+}
+
+// Commit applies the transaction's writes atomically. For a read-only Tx it
+// only releases the snapshot.
+func (tx *Tx) Commit() error {
+	if tx.done {
+		return ErrTxDone
+	}
+	tx.done = true
+	if !tx.write {
+		return tx.snap.Close()
+	}
+	db := tx.db
+	b := tx.ov.Batch()
+	for name, c := range tx.counters {
+		ms := tx.st.models[name]
+		if ms == nil {
+			continue
+		}
+		v, _ := json.Marshal(c)
+		b.Set(counterKey(ms.id), v)
+	}
+	if b.Len() == 0 {
+		db.writeMu.Unlock()
+		return nil
+	}
+	next := *tx.st
+	next.trees = make(map[*index.Spec]*index.Tree, len(tx.st.trees))
+	for sp, t := range tx.st.trees {
+		next.trees[sp] = t
+	}
+	for sp, t := range tx.trees {
+		next.trees[sp] = t
+	}
+	next.counters = make(map[string]float64, len(tx.st.counters)+len(tx.counters))
+	for k, v := range tx.st.counters {
+		next.counters[k] = v
+	}
+	for k, v := range tx.counters {
+		next.counters[k] = v
+	}
+	db.stateMu.Lock()
+	err := db.st.Apply(b, false)
+	if err == nil {
+		db.cur = &next
+	}
+	db.stateMu.Unlock()
+	db.writeMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("relstore: commit: %w", err)
+	}
+	if !db.opts.NoSync {
+		if err := db.st.SyncWAL(); err != nil {
+			return fmt.Errorf("relstore: sync: %w", err)
+		}
+	}
+	db.subs.publish(tx.changes)
+	return nil
+}
+
+// commitCountersOnly commits just the id counters of a failed write
+// transaction (LoopBack advances the counter even for a duplicate-id create)
+// and discards everything else.
+func (tx *Tx) commitCountersOnly() error {
+	tx.done = true
+	db := tx.db
+	defer db.writeMu.Unlock()
+	if len(tx.counters) == 0 {
+		return nil
+	}
+	b := &storage.Batch{}
+	next := *tx.st
+	next.counters = make(map[string]float64, len(tx.st.counters)+len(tx.counters))
+	for k, v := range tx.st.counters {
+		next.counters[k] = v
+	}
+	for name, c := range tx.counters {
+		ms := tx.st.models[name]
+		if ms == nil {
+			continue
+		}
+		v, _ := json.Marshal(c)
+		b.Set(counterKey(ms.id), v)
+		next.counters[name] = c
+	}
+	db.stateMu.Lock()
+	err := db.st.Apply(b, !db.opts.NoSync)
+	if err == nil {
+		db.cur = &next
+	}
+	db.stateMu.Unlock()
+	return err
+}
+
+// Rollback discards the transaction. It is safe to call after Commit.
+func (tx *Tx) Rollback() {
+	if tx.done {
+		return
+	}
+	tx.done = true
+	if tx.write {
+		tx.db.writeMu.Unlock()
+		return
+	}
+	tx.snap.Close()
+}
+
+// Stats returns the work counters of this transaction so far.
+func (tx *Tx) Stats() Stats { return tx.stats }
+
+func (tx *Tx) checkOpen() error {
+	if tx.done {
+		return ErrTxDone
+	}
+	return tx.ctx.Err()
+}
+
+func (tx *Tx) checkWrite() error {
+	if err := tx.checkOpen(); err != nil {
+		return err
+	}
+	if !tx.write {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// model returns the runtime state of a stored model.
+func (tx *Tx) model(name string) (*modelState, error) {
+	ms := tx.st.models[name]
+	if ms == nil {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownModel, name)
+	}
+	return ms, nil
+}
+
+// tree returns the index cache to read.
+func (tx *Tx) tree(sp *index.Spec) *index.Tree {
+	if t, ok := tx.trees[sp]; ok {
+		return t
+	}
+	return tx.st.trees[sp]
+}
+
+// mutableTree returns this transaction's own copy of an index cache.
+func (tx *Tx) mutableTree(sp *index.Spec) *index.Tree {
+	if t, ok := tx.trees[sp]; ok {
+		return t
+	}
+	t := tx.st.trees[sp].Copy()
+	tx.trees[sp] = t
+	return t
+}
+
+func (tx *Tx) counter(model string) float64 {
+	if c, ok := tx.counters[model]; ok {
+		return c
+	}
+	return tx.st.counters[model]
+}
+
+func (tx *Tx) setCounter(model string, c float64) { tx.counters[model] = c }
+
+// getRecord reads a record by encoded pk; (nil, nil) when absent.
+func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
+	tx.stats.RecordReads++
+	b, err := tx.reader.Get(recordKey(ms.prefix, pk))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec, err := decodeRecord(b)
+	if err != nil {
+		return nil, fmt.Errorf("model %q: %w", ms.m.Name, err)
+	}
+	return rec, nil
+}
+
+// scanRecords calls fn for every record of a model in primary-key order
+// (descending when reverse) until fn returns false.
+func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec map[string]any) (bool, error)) error {
+	tx.stats.RecordScans++
+	it, err := tx.reader.NewIter(storage.IterOptions{Lower: ms.prefix, Upper: prefixEnd(ms.prefix), Reverse: reverse})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.Next() {
+		tx.stats.ScannedItems++
+		rec, err := decodeRecord(it.Value())
+		if err != nil {
+			return fmt.Errorf("model %q: %w", ms.m.Name, err)
+		}
+		pk := bytes.Clone(it.Key()[len(ms.prefix):])
+		more, err := fn(pk, rec)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return it.Err()
+}
+
+// writeRecord replaces the record at pk (old may be nil for an insert, new
+// may be nil for a delete), maintaining every index. All checks happen
+// before the first write, so a failure writes nothing.
+func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) error {
+	type diff struct {
+		sp           *index.Spec
+		add, remove  []index.Entry
+		uniqueChecks []index.Entry
+	}
+	diffs := make([]diff, 0, len(ms.specs))
+	for _, sp := range ms.specs {
+		var oldE, newE []index.Entry
+		var err error
+		if old != nil {
+			if oldE, err = sp.Entries(old, pk); err != nil {
+				return err
+			}
+		}
+		if new != nil {
+			if newE, err = sp.Entries(new, pk); err != nil {
+				return err
+			}
+		}
+		d := diff{sp: sp}
+		oldSet := make(map[string]bool, len(oldE))
+		for _, e := range oldE {
+			oldSet[string(e.Item)] = true
+		}
+		newSet := make(map[string]bool, len(newE))
+		for _, e := range newE {
+			newSet[string(e.Item)] = true
+			if !oldSet[string(e.Item)] {
+				d.add = append(d.add, e)
+				if e.Unique {
+					d.uniqueChecks = append(d.uniqueChecks, e)
+				}
+			}
+		}
+		for _, e := range oldE {
+			if !newSet[string(e.Item)] {
+				d.remove = append(d.remove, e)
+			}
+		}
+		diffs = append(diffs, d)
+	}
+	for _, d := range diffs {
+		for _, e := range d.uniqueChecks {
+			vals := e.Item[:e.ValLen]
+			t := tx.tree(d.sp)
+			conflict := false
+			t.Scan(vals, prefixEnd(vals), func(item []byte) bool {
+				_, otherPK, err := d.sp.SplitItem(item)
+				if err == nil && !bytes.Equal(otherPK, pk) {
+					conflict = true
+				}
+				return !conflict
+			})
+			if conflict {
+				return &Error{Kind: ErrUniqueViolation, Status: 409, Code: "UNIQUE_VIOLATION",
+					Message: fmt.Sprintf("Unique index %q of %s is violated: value %s already exists",
+						d.sp.Name, ms.m.Name, describeIndexValue(d.sp, new))}
+			}
+		}
+	}
+	var enc []byte
+	if new != nil {
+		var err error
+		if enc, err = encodeRecord(new); err != nil {
+			return err
+		}
+	}
+	for _, d := range diffs {
+		if len(d.add) == 0 && len(d.remove) == 0 {
+			continue
+		}
+		t := tx.mutableTree(d.sp)
+		for _, e := range d.remove {
+			tx.ov.Delete(d.sp.Key(e))
+			t.Delete(e.Item)
+		}
+		for _, e := range d.add {
+			tx.ov.Set(d.sp.Key(e), d.sp.Value(e))
+			t.Set(e.Item)
+		}
+	}
+	if new == nil {
+		tx.ov.Delete(recordKey(ms.prefix, pk))
+	} else {
+		tx.ov.Set(recordKey(ms.prefix, pk), enc)
+	}
+	return nil
+}
+
+func describeIndexValue(sp *index.Spec, rec map[string]any) string {
+	vals := make([]any, len(sp.Fields))
+	for i, f := range sp.Fields {
+		vals[i] = index.Lookup(rec, f)
+	}
+	if len(vals) == 1 {
+		b, _ := json.Marshal(vals[0])
+		return string(b)
+	}
+	b, _ := json.Marshal(vals)
+	return string(b)
+}

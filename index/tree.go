@@ -1,0 +1,105 @@
+package index
+
+import (
+	"bytes"
+
+	"github.com/tidwall/btree"
+)
+
+// Tree is the in-memory B-tree cache of one index: its items are the
+// entries' byte strings (Spec.Entries), ordered bytewise exactly as the
+// persisted keys are. The persisted keys are the truth; a Tree is rebuilt
+// from them when a store opens.
+//
+// A Tree is not safe for concurrent mutation. Copy returns an O(1)
+// copy-on-write clone: the engine gives each write transaction its own copy,
+// and readers keep reading the copy they started with.
+type Tree struct {
+	bt *btree.BTreeG[string]
+}
+
+func less(a, b string) bool { return a < b }
+
+// NewTree returns an empty tree.
+func NewTree() *Tree {
+	return &Tree{bt: btree.NewBTreeGOptions(less, btree.Options{NoLocks: true})}
+}
+
+// Load inserts items; it is fastest when items come in ascending order.
+func (t *Tree) Load(item []byte) { t.bt.Load(string(item)) }
+
+// Set inserts item (a no-op if present).
+func (t *Tree) Set(item []byte) { t.bt.Set(string(item)) }
+
+// Delete removes item, reporting whether it was present.
+func (t *Tree) Delete(item []byte) bool {
+	_, ok := t.bt.Delete(string(item))
+	return ok
+}
+
+// Has reports whether item is present.
+func (t *Tree) Has(item []byte) bool {
+	_, ok := t.bt.Get(string(item))
+	return ok
+}
+
+// Len returns the number of items.
+func (t *Tree) Len() int { return t.bt.Len() }
+
+// Copy returns a copy-on-write clone. Mutating either tree never changes
+// the other. Copy itself must not run concurrently with a mutation of t.
+func (t *Tree) Copy() *Tree { return &Tree{bt: t.bt.Copy()} }
+
+// Scan calls fn for every item in [lower, upper) in ascending order (a nil
+// upper means unbounded) until fn returns false. The item slice is only
+// valid during the call.
+func (t *Tree) Scan(lower, upper []byte, fn func(item []byte) bool) {
+	iter := func(s string) bool {
+		b := unsafeBytes(s)
+		if upper != nil && bytes.Compare(b, upper) >= 0 {
+			return false
+		}
+		return fn(b)
+	}
+	if lower == nil {
+		t.bt.Scan(iter)
+		return
+	}
+	t.bt.Ascend(string(lower), iter)
+}
+
+// ScanReverse calls fn for every item in [lower, upper) in descending
+// order until fn returns false.
+func (t *Tree) ScanReverse(lower, upper []byte, fn func(item []byte) bool) {
+	iter := func(s string) bool {
+		b := unsafeBytes(s)
+		if lower != nil && bytes.Compare(b, lower) < 0 {
+			return false
+		}
+		return fn(b)
+	}
+	if upper == nil {
+		t.bt.Reverse(iter)
+		return
+	}
+	first := true
+	t.bt.Descend(string(upper), func(s string) bool {
+		if first {
+			first = false
+			if s >= string(upper) {
+				return true // Descend includes the pivot; upper is exclusive
+			}
+		}
+		return iter(s)
+	})
+}
+
+// Items returns every item in order (for checks and tests).
+func (t *Tree) Items() [][]byte {
+	out := make([][]byte, 0, t.Len())
+	t.bt.Scan(func(s string) bool {
+		out = append(out, []byte(s))
+		return true
+	})
+	return out
+}

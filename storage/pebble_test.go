@@ -1,0 +1,242 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+func openPebble(t *testing.T, dir string, opts *PebbleOptions) *Pebble {
+	t.Helper()
+	p, err := OpenPebble(dir, opts)
+	if err != nil {
+		t.Fatalf("OpenPebble(%q): %v", dir, err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+func TestPebbleMemFS(t *testing.T) {
+	runSuite(t, func(t *testing.T) Engine {
+		return openPebble(t, "db", &PebbleOptions{FS: vfs.NewMem(), CacheSize: 1 << 20})
+	})
+}
+
+func TestPebbleDisk(t *testing.T) {
+	runSuite(t, func(t *testing.T) Engine { return openPebble(t, t.TempDir(), nil) })
+}
+
+func TestPebbleNoSync(t *testing.T) {
+	p := openPebble(t, "db", &PebbleOptions{FS: vfs.NewMem(), NoSync: true})
+	mustApply(t, p, true, sets("a", "1")...)
+	if err := p.SyncWAL(); err != nil {
+		t.Fatal(err)
+	}
+	wantGet(t, p, "a", "1", true)
+}
+
+// TestPebbleReopen: data applied with sync survives Close and reopen, on
+// disk and on a memory FS.
+func TestPebbleReopen(t *testing.T) {
+	tests := []struct {
+		name string
+		fs   vfs.FS
+		dir  string
+	}{
+		{"disk", nil, filepath.Join(t.TempDir(), "db")},
+		{"memfs", vfs.NewMem(), "db"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := OpenPebble(tt.dir, &PebbleOptions{FS: tt.fs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustApply(t, p, true, sets("a", "1", "b", "2")...)
+			mustApply(t, p, true, Op{Kind: OpDelete, Key: b("a")}, Op{Kind: OpSet, Key: b("c"), Value: b("3")})
+			if err := p.Close(); err != nil {
+				t.Fatal(err)
+			}
+			p = openPebble(t, tt.dir, &PebbleOptions{FS: tt.fs})
+			want := []kv{{"b", "2"}, {"c", "3"}}
+			if got := collect(t, mustIter(t, p, IterOptions{})); !slices.Equal(got, want) {
+				t.Fatalf("after reopen: %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestPebbleConcurrentSyncApply: many goroutines applying with sync (group
+// commit) all succeed and all their data is present, also after reopen.
+func TestPebbleConcurrentSyncApply(t *testing.T) {
+	dir := t.TempDir()
+	p, err := OpenPebble(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, perWriter = 16, 20
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < perWriter; i++ {
+				var bt Batch
+				bt.Set([]byte(fmt.Sprintf("w%02d/%03d", w, i)), []byte(fmt.Sprint(w*1000+i)))
+				bt.Set([]byte(fmt.Sprintf("last/%02d", w)), []byte(fmt.Sprint(i)))
+				if err := p.Apply(&bt, true); err != nil {
+					t.Error(err)
+					return
+				}
+				if i%7 == 0 {
+					if err := p.SyncWAL(); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	check := func(p *Pebble) {
+		t.Helper()
+		for w := 0; w < writers; w++ {
+			for i := 0; i < perWriter; i++ {
+				wantGet(t, p, fmt.Sprintf("w%02d/%03d", w, i), fmt.Sprint(w*1000+i), true)
+			}
+			wantGet(t, p, fmt.Sprintf("last/%02d", w), fmt.Sprint(perWriter-1), true)
+		}
+		if n := len(collect(t, mustIter(t, p, IterOptions{Lower: b("w"), Upper: b("x")}))); n != writers*perWriter {
+			t.Fatalf("iterated %d keys, want %d", n, writers*perWriter)
+		}
+	}
+	check(p)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(openPebble(t, dir, nil))
+}
+
+func TestPebbleReadOnly(t *testing.T) {
+	fs := vfs.NewMem()
+	p, err := OpenPebble("db", &PebbleOptions{FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, p, true, sets("a", "1")...)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro := openPebble(t, "db", &PebbleOptions{FS: fs, ReadOnly: true})
+	wantGet(t, ro, "a", "1", true)
+	if err := ro.Apply(&Batch{Ops: sets("b", "2")}, false); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("Apply on read-only = %v, want ErrReadOnly", err)
+	}
+	if err := ro.Flush(); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("Flush on read-only = %v, want ErrReadOnly", err)
+	}
+	if err := ro.SyncWAL(); err != nil {
+		t.Fatalf("SyncWAL on read-only = %v, want nil", err)
+	}
+	if _, err := OpenPebble("missing", &PebbleOptions{FS: fs, ReadOnly: true}); err == nil {
+		t.Fatal("read-only open of a missing store succeeded")
+	}
+}
+
+// TestPebbleFlushAndCheckpoint: data survives a flush to sstables, and a
+// checkpoint opens as an independent copy with everything committed before
+// it (synced or not).
+func TestPebbleFlushAndCheckpoint(t *testing.T) {
+	root := t.TempDir()
+	p := openPebble(t, filepath.Join(root, "db"), nil)
+	mustApply(t, p, true, sets("a", "1", "b", "2")...)
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, p, false, sets("c", "3")...) // unsynced, still in the memtable
+	cp := filepath.Join(root, "backup")
+	if err := p.Checkpoint(cp); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Checkpoint(cp); err == nil {
+		t.Fatal("Checkpoint into an existing directory succeeded")
+	}
+	mustApply(t, p, false, sets("d", "4")...)
+	backup := openPebble(t, cp, nil)
+	want := []kv{{"a", "1"}, {"b", "2"}, {"c", "3"}}
+	if got := collect(t, mustIter(t, backup, IterOptions{})); !slices.Equal(got, want) {
+		t.Fatalf("checkpoint holds %q, want %q", got, want)
+	}
+	wantGet(t, p, "d", "4", true)
+	p.Close()
+	if err := p.Flush(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Flush after Close = %v", err)
+	}
+	if err := p.Checkpoint(filepath.Join(root, "x")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Checkpoint after Close = %v", err)
+	}
+}
+
+// TestPebbleLargeValues checks values big enough to leave the memtable
+// fast path, through Get and iterators, before and after a flush.
+func TestPebbleLargeValues(t *testing.T) {
+	p := openPebble(t, "db", &PebbleOptions{FS: vfs.NewMem()})
+	big := make([]byte, 1<<20)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	mustApply(t, p, false, Op{Kind: OpSet, Key: b("big"), Value: big})
+	for round := 0; round < 2; round++ {
+		v, err := p.Get(b("big"))
+		if err != nil || !slices.Equal(v, big) {
+			t.Fatalf("round %d: Get big: len %d, %v", round, len(v), err)
+		}
+		it := mustIter(t, p, IterOptions{})
+		if !it.Next() || !slices.Equal(it.Value(), big) {
+			t.Fatalf("round %d: iterator value mismatch", round)
+		}
+		it.Close()
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestPebbleCloseWithOpenHandles: closing the engine under an open
+// iterator reports Pebble's leak error instead of panicking, and the
+// leaked handles then fail with ErrClosed.
+func TestPebbleCloseWithOpenHandles(t *testing.T) {
+	p, err := OpenPebble("db", &PebbleOptions{FS: vfs.NewMem()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, p, false, sets("a", "1")...)
+	s, err := p.NewSnapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := mustIter(t, p, IterOptions{})
+	if !it.Next() {
+		t.Fatal("Next found nothing")
+	}
+	if err := p.Close(); err == nil {
+		t.Fatal("Close with an open iterator reported no error")
+	}
+	if it.Next() || !errors.Is(it.Err(), ErrClosed) {
+		t.Fatalf("iterator after engine Close: Err = %v", it.Err())
+	}
+	if err := it.Close(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("iterator Close after engine Close = %v", err)
+	}
+	if _, err := s.Get(b("a")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("snapshot Get after engine Close = %v", err)
+	}
+	if err := s.Close(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("snapshot Close after engine Close = %v", err)
+	}
+}
