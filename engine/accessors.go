@@ -89,7 +89,7 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 			return nil, err
 		}
 		tms := tx.targetModelOf(rel, rc.rec)
-		return output(tms.m, rows[0].rec, false), nil
+		return output(tms.m, readDefaults(tms.m, rows[0].rec), false), nil
 	case schema.RelHasOne:
 		rows, err := tx.relatedRows(rc.rec, rel)
 		if err != nil {
@@ -98,7 +98,7 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 		if len(rows) == 0 {
 			return nil, notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rel.Model)
 		}
-		return output(rc.tms.m, rows[0].rec, false), nil
+		return output(rc.tms.m, readDefaults(rc.tms.m, rows[0].rec), false), nil
 	case schema.RelEmbedsOne:
 		v, _ := rc.rec[rel.Property].(map[string]any)
 		return v, nil
@@ -223,6 +223,13 @@ func (tx *Tx) RelatedCreate(model string, id any, relName string, data any) (any
 	rc, err := tx.relCtx(model, id, relName)
 	if err != nil {
 		return nil, err
+	}
+	if maps, ok := data.([]map[string]any); ok {
+		arr := make([]any, len(maps))
+		for i, m := range maps {
+			arr[i] = m
+		}
+		data = arr
 	}
 	if arr, ok := data.([]any); ok {
 		out := make([]any, 0, len(arr))
@@ -449,7 +456,7 @@ func (tx *Tx) RelatedFindByID(model string, id any, relName string, fk any) (map
 	if err != nil {
 		return nil, err
 	}
-	return output(rc.tms.m, r.rec, false), nil
+	return output(rc.tms.m, readDefaults(rc.tms.m, r.rec), false), nil
 }
 
 func (tx *Tx) embeddedByID(rc *relCtx, fk any) (map[string]any, error) {

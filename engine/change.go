@@ -8,11 +8,11 @@ const changeBuffer = 256
 
 // Change is one committed write, as LoopBack's change stream reports it.
 type Change struct {
-	Model string         `json:"-"`
-	Type  string         `json:"type"` // "create", "update" or "remove"
-	Target any           `json:"target"`
-	Data  map[string]any `json:"data,omitempty"`
-	Where map[string]any `json:"where,omitempty"`
+	Model  string         `json:"-"`
+	Type   string         `json:"type"` // "create", "update" or "remove"
+	Target any            `json:"target"`
+	Data   map[string]any `json:"data,omitempty"`
+	Where  map[string]any `json:"where,omitempty"`
 }
 
 type subscribers struct {

@@ -15,10 +15,10 @@ import (
 type buildMode int
 
 const (
-	buildCreate   buildMode = iota // defaults, defaultFns, scope properties
-	buildReplace                   // defaults, but "now" defaultFns keep the old value
-	buildPatch                     // only the given properties
-	buildNoDefaults                // upsertWithWhere's create path: LoopBack applies no defaults
+	buildCreate     buildMode = iota // defaults, defaultFns, scope properties
+	buildReplace                     // defaults, but "now" defaultFns keep the old value
+	buildPatch                       // only the given properties
+	buildNoDefaults                  // upsertWithWhere's create path: LoopBack applies no defaults
 )
 
 // coerceInput converts client data by the model's declared types and strict

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 
 	"github.com/relstore/relstore/filter"
@@ -152,10 +153,13 @@ func (tx *Tx) findParsed(ms *modelState, flt *filter.Filter, nested bool, depth 
 func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool, depth int) ([]map[string]any, error) {
 	recs := make([]map[string]any, len(rows))
 	for i, r := range rows {
-		recs[i] = r.rec
+		recs[i] = readDefaults(ms.m, r.rec)
 	}
 	var attached []map[string]any
 	if len(flt.Include) > 0 && len(recs) > 0 {
+		if err := checkIncludeKeys(ms, flt, recs[0]); err != nil {
+			return nil, err
+		}
 		var err error
 		attached, err = tx.include(ms, recs, flt.Include, depth+1)
 		if err != nil {
@@ -177,6 +181,67 @@ func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool,
 		out[i] = o
 	}
 	return out, nil
+}
+
+// readDefaults fills declared properties with a static default that a
+// stored record lacks, as LoopBack's model constructor does on every read
+// (a record created by upsertWithWhere is stored without defaults). The
+// stored map is not modified.
+func readDefaults(m *schema.Model, rec map[string]any) map[string]any {
+	var out map[string]any
+	for _, p := range m.Properties {
+		if p.Default == nil || p.DefaultFn != "" {
+			continue
+		}
+		if _, ok := rec[p.Name]; ok {
+			continue
+		}
+		if s, ok := p.Default.(string); ok && s == "$now" {
+			continue
+		}
+		c, terr := coerceValue(nil, p.Type, cloneJSON(p.Default))
+		if terr != nil {
+			continue
+		}
+		if out == nil {
+			out = copyRecord(rec)
+		}
+		out[p.Name] = c
+	}
+	if out == nil {
+		return rec
+	}
+	return out
+}
+
+// checkIncludeKeys refuses, as LoopBack does, a `fields` projection that
+// drops the id while an included relation needs it to join children.
+func checkIncludeKeys(ms *modelState, flt *filter.Filter, sample map[string]any) error {
+	if flt.Fields == nil || len(ms.idProps) == 0 {
+		return nil
+	}
+	idName := ms.idProps[0].Name
+	if flt.Fields.Keep(idName) {
+		return nil
+	}
+	for _, inc := range flt.Include {
+		rel := inc.Relation
+		if rel == nil || rel.DisableInclude {
+			continue
+		}
+		switch rel.Type {
+		case schema.RelBelongsTo, schema.RelReferencesMany, schema.RelEmbedsOne, schema.RelEmbedsMany:
+			continue
+		}
+		if rel.PrimaryKey != "" && rel.PrimaryKey != idName {
+			continue
+		}
+		shown := output(ms.m, flt.Fields.Apply(sample), false)
+		return &Error{Kind: ErrBadRequest, Status: 400, Message: fmt.Sprintf(
+			"ID property %q is missing for included item: %s. Please make sure `fields` include %q if it's present in the `filter`",
+			idName, jsonString(shown), idName)}
+	}
+	return nil
 }
 
 // query evaluates where, order, skip and limit, returning stored records

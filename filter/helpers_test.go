@@ -367,6 +367,13 @@ func coerceRecord(m *schema.Model, body map[string]any) map[string]any {
 // toJSON turns a record into its JSON form (dates as ISO strings with
 // milliseconds, like LoopBack) for comparisons with golden bodies.
 func toJSON(v any) any {
+	if rows, ok := v.([]map[string]any); ok {
+		list := make([]any, len(rows))
+		for i, r := range rows {
+			list[i] = r
+		}
+		v = list
+	}
 	var out any
 	data, err := json.Marshal(jsonable(v))
 	if err != nil {

@@ -425,7 +425,7 @@ func (r *resolver) belongsTo(m *Model, rel *Relation, target *Model, k relKeys) 
 	}
 	rel.PrimaryKey = pkName
 	rel.ForeignKey = orDefault(k.foreignKey, rel.Name+"Id")
-	if err := r.defineKey(m, rel, m, rel.ForeignKey, pk.Type, target.Name+"."+pkName); err != nil {
+	if err := r.defineKey(m, rel, m, rel.ForeignKey, pk.Type, quoteKey(target.Name, pkName)); err != nil {
 		return err
 	}
 	r.wantFKIndex(m, rel.ForeignKey)
@@ -501,7 +501,7 @@ func (r *resolver) hasMany(m *Model, rel *Relation, target *Model, k relKeys, po
 		}
 		r.wantFKIndex(target, p.Discriminator)
 	}
-	if err := r.defineKey(m, rel, target, rel.ForeignKey, pk.Type, m.Name+"."+pkName); err != nil {
+	if err := r.defineKey(m, rel, target, rel.ForeignKey, pk.Type, quoteKey(m.Name, pkName)); err != nil {
 		return err
 	}
 	r.wantFKIndex(target, rel.ForeignKey)
@@ -584,11 +584,11 @@ func (r *resolver) through(m *Model, rel *Relation, target *Model, k relKeys, po
 		return relErr(ErrUndefinedModel, m.Name, rel.Name, "through model %q is not defined", throughName)
 	}
 	rel.Through = th.Name
-	if err := r.defineKey(m, rel, th, rel.ForeignKey, pk.Type, m.Name+"."+pkName); err != nil {
+	if err := r.defineKey(m, rel, th, rel.ForeignKey, pk.Type, quoteKey(m.Name, pkName)); err != nil {
 		return err
 	}
 	if !rel.Invert || poly == nil {
-		if err := r.defineKey(m, rel, th, rel.KeyThrough, tk.Type, target.Name+"."+tkName); err != nil {
+		if err := r.defineKey(m, rel, th, rel.KeyThrough, tk.Type, quoteKey(target.Name, tkName)); err != nil {
 			return err
 		}
 	}
@@ -639,7 +639,8 @@ func (r *resolver) referencesMany(m *Model, rel *Relation, target *Model, k relK
 	item := copyType(pk.Type)
 	arr := Type{Kind: KindArray, Item: &item}
 	if p := m.Property(rel.ForeignKey); p != nil {
-		ok := p.Type.Kind == KindAny || (p.Type.Kind == KindArray && (p.Type.Item == nil || keyCompatible(*p.Type.Item, item)))
+		ok := p.Type.Kind == KindAny || (p.Type.Kind == KindArray &&
+			(p.Type.Item == nil || keyCompatible(*p.Type.Item, item) || resettable(*p.Type.Item, item)))
 		if !ok {
 			return relErr(ErrKeyType, m.Name, rel.Name, "foreign key %q is declared %s, but referencesMany stores an array of %q (%s)",
 				m.Name+"."+rel.ForeignKey, typeString(p.Type), target.Name+"."+pkName, typeString(item))
@@ -733,12 +734,19 @@ func (r *resolver) defineKey(m *Model, rel *Relation, holder *Model, field strin
 	if keyType.Kind == KindAny {
 		return nil
 	}
-	if p.Type.Kind == KindAny || (p.Type.Kind == KindString && keyType.Kind != KindObject && keyType.Kind != KindArray) {
+	if resettable(p.Type, keyType) {
 		p.Type = copyType(keyType)
 		return nil
 	}
 	return relErr(ErrKeyType, m.Name, rel.Name, "foreign key %q is declared %s, which cannot hold %s (%s)",
 		holder.Name+"."+field, typeString(p.Type), keyDesc, typeString(keyType))
+}
+
+// resettable reports whether LoopBack would silently reset a declared
+// foreign key type to the key type: any, or string holding a scalar key.
+func resettable(declared, key Type) bool {
+	return declared.Kind == KindAny ||
+		(declared.Kind == KindString && key.Kind != KindObject && key.Kind != KindArray && key.Kind != KindModel)
 }
 
 // keyCompatible reports whether a declared type can hold values of key
@@ -837,3 +845,6 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// quoteKey renders model.property quoted for messages.
+func quoteKey(model, prop string) string { return fmt.Sprintf("%q", model+"."+prop) }
