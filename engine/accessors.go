@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/schema"
@@ -52,6 +54,19 @@ func (tx *Tx) relCtx(model string, id any, relName string) (*relCtx, error) {
 	return rc, nil
 }
 
+// unsupported is the 400 for an accessor a relation kind does not have.
+func (rc *relCtx) unsupported(what string) *Error {
+	return Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s (%s) does not support %s", rc.rel.Name, rc.ms.m.Name, rc.rel.Type, what)
+}
+
+// ownsKey reports whether the parent has a value for the key its
+// hasMany/hasOne/through children point at; without one it has no
+// related records (a null key must not match children whose foreign key
+// is null).
+func (tx *Tx) ownsKey(rc *relCtx) bool {
+	return tx.sourceKey(rc.ms, rc.rel, rc.rec) != nil
+}
+
 func (rc *relCtx) toMany() bool {
 	switch rc.rel.Type {
 	case schema.RelHasMany, schema.RelHasAndBelongsToMany, schema.RelReferencesMany, schema.RelEmbedsMany:
@@ -89,6 +104,9 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 			return nil, err
 		}
 		tms := tx.targetModelOf(rel, rc.rec)
+		if tms == nil {
+			return nil, nil
+		}
 		return output(tms.m, readDefaults(tms.m, rows[0].rec), false), nil
 	case schema.RelHasOne:
 		rows, err := tx.relatedRows(rc.rec, rel)
@@ -110,13 +128,26 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 func (tx *Tx) relatedList(rc *relCtx, f map[string]any) ([]map[string]any, error) {
 	rel := rc.rel
 	if rel.Type == schema.RelEmbedsMany {
+		// As LoopBack's EmbedsMany.related: only the where applies.
 		rows, err := tx.relatedRows(rc.rec, rel)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]map[string]any, len(rows))
-		for i, r := range rows {
-			out[i] = copyRecord(r.rec)
+		var where filter.Node
+		if w, ok := f["where"]; ok && w != nil {
+			if where, err = filter.ParseWhere(w, tx.st.set.Model(rel.Model), tx.st.set); err != nil {
+				return nil, err
+			}
+		}
+		out := make([]map[string]any, 0, len(rows))
+		for _, r := range rows {
+			ok, err := filter.Match(where, r.rec, tx)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, cloneJSON(r.rec).(map[string]any))
+			}
 		}
 		return out, nil
 	}
@@ -159,6 +190,9 @@ func (tx *Tx) relatedList(rc *relCtx, f map[string]any) ([]map[string]any, error
 		}
 		return tx.shape(rc.tms, sel, flt, false, 0)
 	}
+	if !tx.ownsKey(rc) {
+		return []map[string]any{}, nil
+	}
 	q := tx.relationFilter(rc, f)
 	return tx.find(rc.tms, q, true)
 }
@@ -191,8 +225,10 @@ func (tx *Tx) RelatedCount(model string, id any, relName string, where map[strin
 	}
 	rel := rc.rel
 	switch {
+	case rel.Type == schema.RelBelongsTo || rel.Type == schema.RelEmbedsOne:
+		return 0, rc.unsupported("count")
 	case rel.Through != "":
-		if rc.thms == nil {
+		if rc.thms == nil || !tx.ownsKey(rc) {
 			return 0, nil
 		}
 		w := map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)}
@@ -203,7 +239,7 @@ func (tx *Tx) RelatedCount(model string, id any, relName string, where map[strin
 	case rel.Type == schema.RelReferencesMany || rel.Type == schema.RelEmbedsMany:
 		recs, err := tx.relatedList(rc, map[string]any{"where": where})
 		return len(recs), err
-	case rc.tms == nil:
+	case rc.tms == nil || !tx.ownsKey(rc):
 		return 0, nil
 	}
 	q := tx.relationFilter(rc, map[string]any{"where": where})
@@ -259,6 +295,17 @@ func (tx *Tx) RelatedCreate(model string, id any, relName string, data any) (any
 
 func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any, error) {
 	rel := rc.rel
+	switch rel.Type {
+	case schema.RelEmbedsOne, schema.RelEmbedsMany:
+		return tx.embedCreate(rc, data)
+	case schema.RelBelongsTo:
+		return nil, rc.unsupported("create")
+	case schema.RelHasMany, schema.RelHasOne, schema.RelHasAndBelongsToMany:
+		if !tx.ownsKey(rc) {
+			return nil, Errorf(ErrBadRequest, 400, "MISSING_KEY", "%s %s has no %s to relate %s records to",
+				rc.ms.m.Name, idString(rc.id), rel.PrimaryKey, rel.Model)
+		}
+	}
 	if rc.tms == nil {
 		return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s does not support create", rel.Name, rc.ms.m.Name)
 	}
@@ -336,8 +383,10 @@ func (tx *Tx) RelatedDeleteAll(model string, id any, relName string) (int, error
 	}
 	rel := rc.rel
 	switch {
+	case rel.Type == schema.RelBelongsTo || rel.Type == schema.RelEmbedsOne:
+		return 0, rc.unsupported("deleting all related records")
 	case rel.Through != "":
-		if rc.thms == nil {
+		if rc.thms == nil || !tx.ownsKey(rc) {
 			return 0, nil
 		}
 		return tx.deleteWhere(rc.thms, map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)})
@@ -354,9 +403,10 @@ func (tx *Tx) RelatedDeleteAll(model string, id any, relName string) (int, error
 		_, err = tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: []any{}})
 		return len(rows), err
 	case rel.Type == schema.RelEmbedsMany:
+		items, _ := rc.rec[rel.Property].([]any)
 		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: []any{}})
-		return 0, err
-	case rc.tms == nil:
+		return len(items), err
+	case rc.tms == nil || !tx.ownsKey(rc):
 		return 0, nil
 	}
 	q := tx.relationFilter(rc, nil)
@@ -365,18 +415,29 @@ func (tx *Tx) RelatedDeleteAll(model string, id any, relName string) (int, error
 }
 
 // deleteWhere deletes the records of ms matching where (default scope
-// applied), returning how many.
+// applied), returning how many. Each record is read again before it is
+// deleted: a cascade started by an earlier one may have deleted or changed
+// it.
 func (tx *Tx) deleteWhere(ms *modelState, where map[string]any) (int, error) {
 	rows, err := tx.matchingRecords(ms, where)
 	if err != nil {
 		return 0, err
 	}
+	n := 0
 	for _, r := range rows {
-		if err := tx.deleteRecord(ms, r.pk, r.rec); err != nil {
+		cur, err := tx.getRecord(ms, r.pk)
+		if err != nil {
 			return 0, err
 		}
+		if cur == nil {
+			continue
+		}
+		if err := tx.deleteRecord(ms, r.pk, cur); err != nil {
+			return 0, err
+		}
+		n++
 	}
-	return len(rows), nil
+	return n, nil
 }
 
 // relatedByID finds one related record by its id: LoopBack's 404 "No
@@ -385,8 +446,8 @@ func (tx *Tx) deleteWhere(ms *modelState, where map[string]any) (int, error) {
 // found in Appointment for (Physician.1,Patient.3)".
 func (tx *Tx) relatedByID(rc *relCtx, fk any) (row, error) {
 	rel := rc.rel
-	if rc.tms == nil {
-		return row{}, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s has no records to find by id", rel.Name, rc.ms.m.Name)
+	if rc.tms == nil || rel.Type == schema.RelBelongsTo || rel.Type == schema.RelEmbedsOne {
+		return row{}, rc.unsupported("access by id")
 	}
 	nf := notFound("", "No instance with id %s found for %s", idString(fk), rel.Model)
 	fkv, tpk, ok := rc.tms.pkFromID(fk)
@@ -461,12 +522,126 @@ func (tx *Tx) RelatedFindByID(model string, id any, relName string, fk any) (map
 
 func (tx *Tx) embeddedByID(rc *relCtx, fk any) (map[string]any, error) {
 	arr, _ := rc.rec[rc.rel.Property].([]any)
-	for _, el := range arr {
-		if m, ok := el.(map[string]any); ok && idString(m["id"]) == idString(fk) {
-			return copyRecord(m), nil
+	if i := embeddedIndex(rc, arr, fk); i >= 0 {
+		return cloneJSON(arr[i]).(map[string]any), nil
+	}
+	return nil, embeddedNotFound(rc, fk)
+}
+
+// embeddedIndex is the position of the embedded item whose id is fk, or -1.
+func embeddedIndex(rc *relCtx, arr []any, fk any) int {
+	for i, el := range arr {
+		if m, ok := el.(map[string]any); ok && m[rc.rel.PrimaryKey] != nil && idString(m[rc.rel.PrimaryKey]) == idString(fk) {
+			return i
 		}
 	}
-	return nil, notFound("MODEL_NOT_FOUND", "No instance with id %s found for %s", idString(fk), rc.rel.Model)
+	return -1
+}
+
+func embeddedNotFound(rc *relCtx, fk any) *Error {
+	return notFound("MODEL_NOT_FOUND", "No instance with id %s found for %s", idString(fk), rc.rel.Model)
+}
+
+// embedCreate stores a new embedded value: embedsOne replaces the value,
+// embedsMany appends an item. An embedsMany item without an id gets one
+// past the largest numeric id of the list (as LoopBack numbers them); a
+// duplicate id is LoopBack's 422 "contains duplicate `id`". The parent is
+// validated as a whole (types and required properties of the item).
+func (tx *Tx) embedCreate(rc *relCtx, data map[string]any) (map[string]any, error) {
+	rel := rc.rel
+	item := cloneJSON(data).(map[string]any)
+	applyRelationProperties(rel, rc.rec, item)
+	if rel.Type == schema.RelEmbedsOne {
+		rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: item})
+		if err != nil {
+			return nil, err
+		}
+		rc.rec = rec
+		v, _ := rec[rel.Property].(map[string]any)
+		return cloneJSON(v).(map[string]any), nil
+	}
+	arr, _ := rc.rec[rel.Property].([]any)
+	key := rel.PrimaryKey
+	if item[key] == nil {
+		next := 1.0
+		for _, el := range arr {
+			if m, ok := el.(map[string]any); ok {
+				if f, ok := m[key].(float64); ok && f >= next {
+					next = f + 1
+				} else if str, ok := m[key].(string); ok {
+					if f, err := strconv.ParseFloat(str, 64); err == nil && f >= next {
+						next = math.Floor(f) + 1
+					}
+				}
+			}
+		}
+		item[key] = next
+		if tm := tx.st.set.Model(rel.Model); tm != nil {
+			if p := tm.Property(key); p != nil && p.Type.Kind == schema.KindString {
+				item[key] = formatNumber(next)
+			}
+		}
+	} else if embeddedIndex(rc, arr, item[key]) >= 0 {
+		verr := &ValidationError{Model: rc.ms.m.Name}
+		verr.Add(rel.Property, "uniqueness", fmt.Sprintf("contains duplicate `%s`", key), arr)
+		return nil, verr
+	}
+	list := append(cloneJSON(arr).([]any), item)
+	if arr == nil {
+		list = []any{item}
+	}
+	rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: list})
+	if err != nil {
+		return nil, err
+	}
+	rc.rec = rec
+	stored, _ := rec[rel.Property].([]any)
+	v, _ := stored[len(stored)-1].(map[string]any)
+	return cloneJSON(v).(map[string]any), nil
+}
+
+// embedUpdateByID merges data into one embedded item (its id cannot
+// change); embedDestroyByID removes it. A missing item is a 404.
+func (tx *Tx) embedUpdateByID(rc *relCtx, fk any, data map[string]any) (map[string]any, error) {
+	arr, _ := rc.rec[rc.rel.Property].([]any)
+	i := embeddedIndex(rc, arr, fk)
+	if i < 0 {
+		return nil, embeddedNotFound(rc, fk)
+	}
+	list := cloneJSON(arr).([]any)
+	item := list[i].(map[string]any)
+	key := rc.rel.PrimaryKey
+	for k, v := range data {
+		if k == key && idString(v) != idString(item[key]) {
+			return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "Cannot change the id of embedded %s %s", rc.rel.Model, idString(item[key]))
+		}
+		item[k] = cloneJSON(v)
+	}
+	rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: list})
+	if err != nil {
+		return nil, err
+	}
+	rc.rec = rec
+	stored, _ := rec[rc.rel.Property].([]any)
+	v, _ := stored[i].(map[string]any)
+	return cloneJSON(v).(map[string]any), nil
+}
+
+func (tx *Tx) embedDestroyByID(rc *relCtx, fk any) error {
+	arr, _ := rc.rec[rc.rel.Property].([]any)
+	i := embeddedIndex(rc, arr, fk)
+	if i < 0 {
+		return embeddedNotFound(rc, fk)
+	}
+	list := append(cloneJSON(arr[:i]).([]any), cloneJSON(arr[i+1:]).([]any)...)
+	if list == nil {
+		list = []any{}
+	}
+	rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: list})
+	if err == nil {
+		rc.rec = rec
+	}
+	return err
 }
 
 // RelatedUpdateByID patches one related record. Changing the foreign key
@@ -478,6 +653,9 @@ func (tx *Tx) RelatedUpdateByID(model string, id any, relName string, fk any, da
 	rc, err := tx.relCtx(model, id, relName)
 	if err != nil {
 		return nil, err
+	}
+	if rc.rel.Type == schema.RelEmbedsMany {
+		return tx.embedUpdateByID(rc, fk, data)
 	}
 	r, err := tx.relatedByID(rc, fk)
 	if err != nil {
@@ -524,6 +702,9 @@ func (tx *Tx) RelatedDestroyByID(model string, id any, relName string, fk any) e
 	rc, err := tx.relCtx(model, id, relName)
 	if err != nil {
 		return err
+	}
+	if rc.rel.Type == schema.RelEmbedsMany {
+		return tx.embedDestroyByID(rc, fk)
 	}
 	r, err := tx.relatedByID(rc, fk)
 	if err != nil {

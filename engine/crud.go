@@ -112,10 +112,20 @@ func (tx *Tx) FindByID(model string, id any, f map[string]any) (map[string]any, 
 				Message: fmt.Sprintf("The filter of findById does not take %q: it only takes fields and include", k)}
 		}
 	}
-	nf := notFound("MODEL_NOT_FOUND", "Unknown %q id %q.", model, idString(id))
 	idv, pk, ok := ms.pkFromID(id)
 	if !ok {
-		return nil, nf
+		return nil, notFound("MODEL_NOT_FOUND", "Unknown %q id %q.", model, idString(id))
+	}
+	if len(f) == 0 {
+		// The common case: a point read, no filter to parse.
+		rec, err := tx.getRecord(ms, pk)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil || !tx.inDefaultScope(ms, rec) {
+			return nil, notFound("MODEL_NOT_FOUND", "Unknown %q id %q.", model, idString(id))
+		}
+		return output(ms.m, readDefaults(ms.m, rec), false), nil
 	}
 	q := map[string]any{"where": map[string]any{ms.idProps[0].Name: idv}}
 	for _, k := range []string{"fields", "include"} {
@@ -123,13 +133,12 @@ func (tx *Tx) FindByID(model string, id any, f map[string]any) (map[string]any, 
 			q[k] = v
 		}
 	}
-	_ = pk
 	recs, err := tx.find(ms, q, true)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, nf
+		return nil, notFound("MODEL_NOT_FOUND", "Unknown %q id %q.", model, idString(id))
 	}
 	return recs[0], nil
 }

@@ -39,6 +39,10 @@ type Options struct {
 	// MaxIncludeFanout caps the related records one include level attaches
 	// (default DefaultMaxIncludeFanout); more is refused with a 400.
 	MaxIncludeFanout int
+	// RecordCacheEntries bounds the cache of decoded records (default
+	// DefaultRecordCacheEntries; negative disables it). The cache only
+	// saves decoding: a hit requires the stored bytes to be unchanged.
+	RecordCacheEntries int
 	// Logger receives warnings and backfill progress (default: discard).
 	Logger *slog.Logger
 	// Progress receives progress lines of long backfills (default
@@ -59,6 +63,7 @@ type DB struct {
 
 	closed atomic.Bool
 	subs   subscribers
+	cache  *recordCache // decoded records; nil when disabled
 }
 
 // state is an immutable published view of the catalog and index caches.
@@ -69,6 +74,8 @@ type state struct {
 	models   map[string]*modelState
 	trees    map[*index.Spec]*index.Tree
 	counters map[string]float64
+	// owners maps each relation to the model that declares it.
+	owners map[*schema.Relation]*modelState
 }
 
 // modelState is the runtime form of one stored model.
@@ -99,6 +106,12 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 	if db.opts.Progress == nil {
 		db.opts.Progress = os.Stderr
 	}
+	switch {
+	case db.opts.RecordCacheEntries == 0:
+		db.cache = newRecordCache(DefaultRecordCacheEntries)
+	case db.opts.RecordCacheEntries > 0:
+		db.cache = newRecordCache(db.opts.RecordCacheEntries)
+	}
 	cat, err := loadCatalog(st)
 	if err != nil {
 		return nil, err
@@ -121,11 +134,21 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 // exist in prev (same model id and index id) are carried over.
 func (db *DB) buildState(cat *catalog, prev *state) (*state, error) {
 	s := &state{cat: cat, set: cat.set(), models: map[string]*modelState{},
-		trees: map[*index.Spec]*index.Tree{}, counters: map[string]float64{}}
+		trees: map[*index.Spec]*index.Tree{}, counters: map[string]float64{},
+		owners: map[*schema.Relation]*modelState{}}
+	for _, m := range s.set.Models {
+		// Fill the models' lookup caches now, single-threaded: readers call
+		// Property and Relation concurrently later.
+		m.Property("")
+		m.Relation("")
+	}
 	for name, cm := range cat.Models {
 		ms := &modelState{m: cm.Def, id: cm.ID, prefix: recordPrefix(cm.ID),
 			idProps: cm.Def.IDProperties(), specs: specsFor(cm)}
 		s.models[name] = ms
+		for _, r := range cm.Def.Relations {
+			s.owners[r] = ms
+		}
 		for _, sp := range ms.specs {
 			s.trees[sp] = index.NewTree()
 			if prev != nil {

@@ -228,6 +228,12 @@ func output(m *schema.Model, rec map[string]any, nested bool) map[string]any {
 		if m.IsHidden(k) || (nested && m.IsProtected(k)) {
 			continue
 		}
+		switch x := v.(type) {
+		case map[string]any, []any:
+			v = cloneJSON(x) // stored records are shared: hand out copies
+		case []byte:
+			v = append([]byte(nil), x...)
+		}
 		out[k] = v
 	}
 	return out

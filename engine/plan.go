@@ -163,7 +163,7 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 		}
 	}
 	// Primary key.
-	if len(ms.idProps) == 1 {
+	if len(ms.idProps) == 1 && indexableProp(ms.idProps[0], false) {
 		for _, c := range conds[ms.idProps[0].Name] {
 			vals, ok := pointValues(c)
 			if !ok {
@@ -231,6 +231,35 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 	return p
 }
 
+// indexableProp reports whether conditions on a declared property can be
+// answered from an index on it: its stored values must be of a kind whose
+// key encoding agrees with the filter's equality and comparison (number,
+// string, boolean, date). Values of "any" or "object" properties compare
+// loosely across types (1 == "1" == true), which key ranges cannot express,
+// and objects and arrays are indexed as null. An array of such scalars has
+// one entry per element in a single-field index only; a compound index
+// stores it as null.
+func indexableProp(p *schema.Property, compound bool) bool {
+	if p == nil {
+		return false
+	}
+	t := &p.Type
+	if t.Kind == schema.KindArray {
+		if compound {
+			return false
+		}
+		t = t.Item
+	}
+	if t == nil {
+		return false
+	}
+	switch t.Kind {
+	case schema.KindNumber, schema.KindString, schema.KindBoolean, schema.KindDate:
+		return true
+	}
+	return false
+}
+
 // orderableKind reports whether a kind's key order equals the filter's
 // value order, nulls first ascending, so an index can answer an order.
 func orderableKind(k schema.Kind) bool {
@@ -294,6 +323,9 @@ func indexSpans(sp *index.Spec, conds map[string][]*filter.Cond) ([]span, string
 	score := 0
 	op := ""
 	for _, f := range sp.Fields {
+		if cs := conds[f]; len(cs) == 0 || !indexableProp(cs[0].Prop, len(sp.Fields) > 1) {
+			break
+		}
 		var eq, inq, rng []*filter.Cond
 		for _, c := range conds[f] {
 			switch c.Op {
@@ -339,6 +371,11 @@ func indexSpans(sp *index.Spec, conds map[string][]*filter.Cond) ([]span, string
 			break
 		}
 		if len(rng) > 0 && len(prefixes) == 1 {
+			if rng[0].Prop.Type.Kind == schema.KindArray {
+				// Each condition on an array holds for some element, not
+				// necessarily the same one: only one bounds the span.
+				rng = rng[:1]
+			}
 			lo, hi, ok := rangeBounds(rng)
 			if !ok {
 				break

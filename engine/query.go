@@ -422,7 +422,18 @@ func (tx *Tx) indexOrderScan(ms *modelState, plan *Plan, flt *filter.Filter, nee
 			ferr = err
 			return false
 		}
-		if need >= 0 && matched >= need && !bytes.Equal(vals, lastVals) {
+		// Ties are on the ordered (first) field only: in a compound index
+		// the following fields vary within one ordered value.
+		first := vals
+		if len(plan.spec.Fields) > 1 {
+			_, rest, err := keyenc.Decode(vals)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			first = vals[:len(vals)-len(rest)]
+		}
+		if need >= 0 && matched >= need && !bytes.Equal(first, lastVals) {
 			return false
 		}
 		pk = bytes.Clone(pk)
@@ -441,7 +452,7 @@ func (tx *Tx) indexOrderScan(ms *modelState, plan *Plan, flt *filter.Filter, nee
 		}
 		if ok {
 			matched++
-			lastVals = append(lastVals[:0], vals...)
+			lastVals = append(lastVals[:0], first...)
 		}
 		return true
 	}

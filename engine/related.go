@@ -200,6 +200,9 @@ func (tx *Tx) relatedRows(rec map[string]any, rel *schema.Relation) ([]row, erro
 
 // sourceModelOf finds the model declaring rel.
 func (tx *Tx) sourceModelOf(rel *schema.Relation) *modelState {
+	if ms := tx.st.owners[rel]; ms != nil {
+		return ms
+	}
 	for _, ms := range tx.st.models {
 		for _, r := range ms.m.Relations {
 			if r == rel {

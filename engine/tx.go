@@ -244,14 +244,15 @@ func (tx *Tx) setCounter(model string, c float64) { tx.counters[model] = c }
 // getRecord reads a record by encoded pk; (nil, nil) when absent.
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
-	b, err := tx.reader.Get(recordKey(ms.prefix, pk))
+	key := recordKey(ms.prefix, pk)
+	b, err := tx.reader.Get(key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	rec, err := decodeRecord(b)
+	rec, err := tx.db.decodeCached(key, b)
 	if err != nil {
 		return nil, fmt.Errorf("model %q: %w", ms.m.Name, err)
 	}
@@ -269,7 +270,7 @@ func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec m
 	defer it.Close()
 	for it.Next() {
 		tx.stats.ScannedItems++
-		rec, err := decodeRecord(it.Value())
+		rec, err := tx.db.decodeCached(it.Key(), bytes.Clone(it.Value()))
 		if err != nil {
 			return fmt.Errorf("model %q: %w", ms.m.Name, err)
 		}

@@ -9,8 +9,10 @@ import (
 )
 
 // MaxDepth is the deepest nesting of objects and arrays a filter may have
-// (LoopBack's maxDepthOfQuery); the filter object itself is level 0. Deeper
-// filters are refused with QUERY_OBJECT_TOO_DEEP.
+// (LoopBack's maxDepthOfQuery): the filter object itself is level 0 and
+// every value, scalar or not, is one level below its container, so in
+// {"where":{"age":{"gt":1}}} the 1 is at level 3. Deeper filters are
+// refused with QUERY_OBJECT_TOO_DEEP.
 const MaxDepth = 32
 
 // sanitize copies a decoded filter value into the shapes the parser reads

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -812,6 +813,9 @@ func objectMembers(raw []byte) ([]member, error) {
 }
 
 func jsonErr(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF // a truncated document, not an empty stream
+	}
 	return &definitionError{msg: "relstore: invalid JSON: " + err.Error(), cause: err}
 }
 

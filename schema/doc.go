@@ -22,9 +22,13 @@
 //   - plural defaults to Pluralize(name) (npm inflection 1.13.4 rules), the
 //     REST path to http.path or the plural (Model.PluralPath);
 //   - bases: PersistedModel (the default), Model, KeyValueModel or a user
-//     model, merged with LB3's legacy policy (see mergeDefinitions);
-//     LoopBack's authentication models (User, AccessToken, ACL, Role, ...)
-//     are refused as bases;
+//     model (defined in any order), merged with LB3's legacy policy:
+//     properties patched (base properties first, null/false or
+//     excludeBaseProperties remove one, a child declaring an id drops the
+//     base ids), hidden/protected unioned, relations, indexes, scopes and
+//     settings patched by name, everything else replaced; name, plural and
+//     http.path are never inherited. LoopBack's authentication models
+//     (User, AccessToken, ACL, Role, ...) are refused as bases;
 //   - ids: idInjection adds {id: number, generated} as the first property
 //     when no property is an id; forceId "auto" is true for generated ids;
 //   - property types: LB3 type names case-insensitively, arrays, model

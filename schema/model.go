@@ -97,7 +97,10 @@ type Index struct {
 // RelationType is the kind of a relation.
 type RelationType string
 
-// Relation kinds. hasManyThrough is RelHasMany with Through set.
+// Relation kinds. hasManyThrough is RelHasMany with Through set;
+// RelHasAndBelongsToMany is kept as its own type but is resolved like
+// hasManyThrough (Through names the explicit, found or implicit
+// "<From><To>" through model, ForeignKey and KeyThrough its keys).
 const (
 	RelBelongsTo           RelationType = "belongsTo"
 	RelHasOne              RelationType = "hasOne"
@@ -124,11 +127,15 @@ type Relation struct {
 	Type  RelationType `json:"type"`
 	Model string       `json:"model,omitempty"` // target model
 	// ForeignKey: belongsTo → property on the source; hasOne/hasMany → on
-	// the target; hasManyThrough → on the through model, pointing at the
-	// source; referencesMany → the id-array property on the source.
+	// the target; hasManyThrough/hasAndBelongsToMany → on the through model,
+	// pointing at the source; referencesMany → the id-array property on the
+	// source; polymorphic relations → Polymorphic.ForeignKey; embedsOne/
+	// embedsMany → "" (see Property). The loader defines the property when
+	// it is not declared, with the type of the key it holds.
 	ForeignKey string `json:"foreignKey"`
-	// PrimaryKey: belongsTo → target key (default its id); hasOne/hasMany →
-	// source key (default its id).
+	// PrimaryKey: belongsTo/referencesMany → target key (default its id);
+	// hasOne/hasMany/through → source key (default its id); embeds → the
+	// target's id name ("id" when it has none); polymorphic belongsTo → "id".
 	PrimaryKey string `json:"primaryKey"`
 	Through    string `json:"through,omitempty"`    // through model
 	KeyThrough string `json:"keyThrough,omitempty"` // through → target key

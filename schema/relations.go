@@ -266,6 +266,9 @@ func (r *resolver) relation(m *Model, name string, raw map[string]any) (*Relatio
 			return nil, relErr(ErrUndefinedModel, m.Name, name, "target model %q is not defined", keys.model)
 		}
 		rel.Model = target.Name
+		if !target.Persisted && typ != RelEmbedsOne && typ != RelEmbedsMany {
+			r.l.warn(m.Name, fmt.Sprintf("relation %q: target model %q is not persisted; only embedsOne/embedsMany can store it", name, target.Name))
+		}
 	}
 	if keys.through != "" && typ != RelHasMany && typ != RelHasAndBelongsToMany {
 		return nil, relErr(ErrInvalidRelation, m.Name, name, "\"through\" is only valid on hasMany and hasAndBelongsToMany")

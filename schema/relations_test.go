@@ -445,3 +445,43 @@ func TestRelationRemovedInChild(t *testing.T) {
 		t.Errorf("Child has %d relations, want 0", n)
 	}
 }
+
+func TestSymmetricHABTMShareThrough(t *testing.T) {
+	set := mustLoad(t,
+		`{"name": "Product", "relations": {"categories": {"type": "hasAndBelongsToMany", "model": "Category"}}}`,
+		`{"name": "Category", "relations": {"products": {"type": "hasAndBelongsToMany", "model": "Product"}}}`)
+	if want := []string{"Product", "Category", "ProductCategory"}; !reflect.DeepEqual(set.Order, want) {
+		t.Fatalf("Order = %v, want %v (one shared through model)", set.Order, want)
+	}
+	r := set.Model("Category").Relation("products")
+	if r.Through != "ProductCategory" || r.ForeignKey != "categoryId" || r.KeyThrough != "productId" {
+		t.Errorf("Category.products = %+v", *r)
+	}
+	th := set.Model("ProductCategory")
+	if got, want := th.DeclaredNames(), []string{"id", "productId", "categoryId"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("through properties = %v, want %v", got, want)
+	}
+	if n := len(th.Relations); n != 2 {
+		t.Errorf("through has %d relations, want 2", n)
+	}
+	wantIdx := []*Index{
+		{Name: "through_productId_categoryId", Fields: []string{"productId", "categoryId"}},
+		{Name: "through_categoryId_productId", Fields: []string{"categoryId", "productId"}},
+	}
+	if !reflect.DeepEqual(th.Indexes, wantIdx) {
+		t.Errorf("through indexes = %s", indexesString(th.Indexes))
+	}
+}
+
+func TestRelationToNonPersistedTargetWarns(t *testing.T) {
+	_, warns, err := loadDocs(t,
+		`{"name": "C", "relations": {"notes": {"type": "hasMany", "model": "Note"}, "note": {"type": "embedsOne", "model": "Note"}}}`,
+		`{"name": "Note", "base": "Model"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []warning{{"C", `relation "notes": target model "Note" is not persisted; only embedsOne/embedsMany can store it`}}
+	if !reflect.DeepEqual(warns, want) {
+		t.Errorf("warnings = %q, want %q", warns, want)
+	}
+}
