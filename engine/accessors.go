@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -251,7 +252,9 @@ func (tx *Tx) RelatedCount(model string, id any, relName string, where map[strin
 // objects) with the parent's key forced onto them (LoopBack overwrites a
 // conflicting foreign key in the body). For a through relation it creates
 // the target and its link; a second hasOne target is a 409
-// RELATION_EXISTS.
+// RELATION_EXISTS; embedsOne replaces the embedded value and embedsMany
+// appends an item (numbered past the largest id when it has none). A
+// belongsTo has no create (400 UNSUPPORTED_RELATION).
 func (tx *Tx) RelatedCreate(model string, id any, relName string, data any) (any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
@@ -724,8 +727,10 @@ func (tx *Tx) RelatedDestroyByID(model string, id any, relName string, fk any) e
 	return tx.deleteRecord(rc.tms, r.pk, r.rec)
 }
 
-// RelatedUpdate patches the target of a hasOne (or embedsOne) relation.
-// No target: 404 (LoopBack: 500).
+// RelatedUpdate patches the single target of a to-one relation: a hasOne
+// target, an embedsOne value (merged), or the target of a belongsTo (whose
+// key cannot change through the relation). No target: 404 (LoopBack: 500).
+// To-many relations have no such accessor: 400 UNSUPPORTED_RELATION.
 func (tx *Tx) RelatedUpdate(model string, id any, relName string, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
@@ -734,37 +739,67 @@ func (tx *Tx) RelatedUpdate(model string, id any, relName string, data map[strin
 	if err != nil {
 		return nil, err
 	}
-	if rc.rel.Type == schema.RelEmbedsOne {
-		cur, _ := rc.rec[rc.rel.Property].(map[string]any)
-		merged := copyRecord(cur)
-		for k, v := range data {
-			merged[k] = v
+	rel := rc.rel
+	switch rel.Type {
+	case schema.RelEmbedsOne:
+		cur, _ := rc.rec[rel.Property].(map[string]any)
+		merged := cloneJSON(cur).(map[string]any)
+		if merged == nil {
+			merged = map[string]any{}
 		}
-		if _, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: merged}); err != nil {
+		for k, v := range data {
+			merged[k] = cloneJSON(v)
+		}
+		rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: merged})
+		if err != nil {
 			return nil, err
 		}
-		return merged, nil
+		v, _ := rec[rel.Property].(map[string]any)
+		return cloneJSON(v).(map[string]any), nil
+	case schema.RelHasOne, schema.RelBelongsTo:
+	default:
+		return nil, rc.unsupported("update of a single target")
 	}
-	rows, err := tx.relatedRows(rc.rec, rc.rel)
+	rows, err := tx.relatedRows(rc.rec, rel)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 || rc.tms == nil {
-		return nil, notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rc.rel.Model)
+	tms := tx.targetModelOf(rel, rc.rec)
+	if len(rows) == 0 || tms == nil {
+		return nil, notFound("MODEL_NOT_FOUND", "No %q instance(s) found", targetName(rel, rc.rec))
 	}
-	if err := tx.checkFKUnchanged(rc, data); err != nil {
+	if rel.Type == schema.RelBelongsTo {
+		key := targetKeyName(tms, rel)
+		if v, ok := data[key]; ok && !sameValue(v, rows[0].rec[key]) {
+			return nil, Errorf(ErrBadRequest, 400, "FOREIGN_KEY_IMMUTABLE", "Cannot override foreign key %s from %s to %s",
+				key, idString(rows[0].rec[key]), jsonString(v))
+		}
+	} else if err := tx.checkFKUnchanged(rc, data); err != nil {
 		return nil, err
 	}
-	ids, _ := rc.tms.idOf(rows[0].rec)
-	rec, err := tx.patchRecord(rc.tms, rows[0].pk, ids[0], rows[0].rec, data)
+	ids, _ := tms.idOf(rows[0].rec)
+	rec, err := tx.patchRecord(tms, rows[0].pk, ids[0], rows[0].rec, data)
 	if err != nil {
 		return nil, err
 	}
-	return output(rc.tms.m, rec, false), nil
+	return output(tms.m, rec, false), nil
 }
 
-// RelatedDestroy deletes the target of a hasOne relation (embedsOne:
-// unsets it). No target: 404 (LoopBack: 500).
+// targetName names the target model of rel for messages.
+func targetName(rel *schema.Relation, rec map[string]any) string {
+	if rel.Type == schema.RelBelongsTo && rel.Polymorphic != nil {
+		if s, ok := rec[rel.Polymorphic.Discriminator].(string); ok {
+			return s
+		}
+	}
+	return rel.Model
+}
+
+// RelatedDestroy removes the single target of a to-one relation: it
+// deletes a hasOne target, unsets an embedsOne value, and for a belongsTo
+// clears the parent's foreign key (and discriminator) without deleting the
+// target, as LoopBack's BelongsTo.destroy does. No target: 404 (LoopBack:
+// 500). To-many relations: 400 UNSUPPORTED_RELATION.
 func (tx *Tx) RelatedDestroy(model string, id any, relName string) error {
 	if err := tx.checkWrite(); err != nil {
 		return err
@@ -773,18 +808,32 @@ func (tx *Tx) RelatedDestroy(model string, id any, relName string) error {
 	if err != nil {
 		return err
 	}
-	if rc.rel.Type == schema.RelEmbedsOne {
-		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: nil})
+	rel := rc.rel
+	switch rel.Type {
+	case schema.RelEmbedsOne:
+		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: nil})
 		return err
+	case schema.RelHasOne, schema.RelBelongsTo:
+	default:
+		return rc.unsupported("destroy of a single target")
 	}
-	rows, err := tx.relatedRows(rc.rec, rc.rel)
+	rows, err := tx.relatedRows(rc.rec, rel)
 	if err != nil {
 		return err
 	}
-	if len(rows) == 0 || rc.tms == nil {
-		return notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rc.rel.Model)
+	tms := tx.targetModelOf(rel, rc.rec)
+	if len(rows) == 0 || tms == nil {
+		return notFound("MODEL_NOT_FOUND", "No %q instance(s) found", targetName(rel, rc.rec))
 	}
-	return tx.deleteRecord(rc.tms, rows[0].pk, rows[0].rec)
+	if rel.Type == schema.RelBelongsTo {
+		unset := map[string]any{rel.ForeignKey: nil}
+		if rel.Polymorphic != nil {
+			unset[rel.Polymorphic.Discriminator] = nil
+		}
+		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, unset)
+		return err
+	}
+	return tx.deleteRecord(tms, rows[0].pk, rows[0].rec)
 }
 
 // Link links a target to the parent: for a through relation it returns the
@@ -802,7 +851,7 @@ func (tx *Tx) Link(model string, id any, relName string, fk any, data map[string
 	}
 	rel := rc.rel
 	if rc.tms == nil {
-		return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s cannot link", rel.Name, rc.ms.m.Name)
+		return nil, rc.unsupported("link")
 	}
 	fkv, tpk, ok := rc.tms.pkFromID(fk)
 	switch {
@@ -848,7 +897,7 @@ func (tx *Tx) Link(model string, id any, relName string, fk any, data map[string
 		}
 		return output(rc.tms.m, target, false), nil
 	}
-	return nil, Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s cannot link", rel.Name, rc.ms.m.Name)
+	return nil, rc.unsupported("link")
 }
 
 // Unlink removes the links between the parent and a target (all duplicate
@@ -860,6 +909,9 @@ func (tx *Tx) Unlink(model string, id any, relName string, fk any) error {
 	rc, err := tx.relCtx(model, id, relName)
 	if err != nil {
 		return err
+	}
+	if rc.rel.Through == "" && rc.rel.Type != schema.RelReferencesMany {
+		return rc.unsupported("unlink")
 	}
 	if rc.tms == nil {
 		return nil
@@ -908,6 +960,21 @@ func (tx *Tx) LinkExists(model string, id any, relName string, fk any) (bool, er
 	rc, err := tx.relCtx(model, id, relName)
 	if err != nil {
 		return false, err
+	}
+	switch {
+	case rc.rel.Type == schema.RelEmbedsMany:
+		arr, _ := rc.rec[rc.rel.Property].([]any)
+		return embeddedIndex(rc, arr, fk) >= 0, nil
+	case rc.rel.Type == schema.RelHasMany && rc.rel.Through == "", rc.rel.Type == schema.RelHasOne:
+		// LoopBack's hasMany exists(fk): is that record related?
+		_, err := tx.relatedByID(rc, fk)
+		var e *Error
+		if errors.As(err, &e) && e.Status == 404 {
+			return false, nil
+		}
+		return err == nil, err
+	case rc.rel.Through == "" && rc.rel.Type != schema.RelReferencesMany:
+		return false, rc.unsupported("exists")
 	}
 	if rc.tms == nil {
 		return false, nil

@@ -72,7 +72,12 @@ const maxFaultsPerIndex = 100
 // returns a report of every fault; the error is for failures to read.
 func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 	rep := &CheckReport{}
-	err := db.readOp(ctx, func(tx *Tx) error {
+	tx, err := db.begin(ctx, false, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	err = func() error {
 		names := make([]string, 0, len(tx.st.models))
 		for name, ms := range tx.st.models {
 			if ms.m.Persisted {
@@ -85,9 +90,14 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 			if err := tx.checkModel(tx.st.models[name], rep); err != nil {
 				return err
 			}
+			if tx.st.records != nil {
+				if err := tx.checkRecordTree(tx.st.models[name], rep); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
-	})
+	}()
 	return rep, err
 }
 
@@ -187,6 +197,45 @@ func (tx *Tx) checkModel(ms *modelState, rep *CheckReport) error {
 		if !equalItems(cached, items) {
 			add(FaultCacheMismatch, fmt.Sprintf("the B-tree holds %d entries, the store %d, and they differ", len(cached), len(items)))
 		}
+	}
+	return nil
+}
+
+// checkRecordTree compares the decoded records kept in memory with the
+// stored ones, byte for byte after encoding.
+func (tx *Tx) checkRecordTree(ms *modelState, rep *CheckReport) error {
+	t := tx.recordTree(ms.m.Name)
+	it, err := tx.reader.NewIter(storage.IterOptions{Lower: ms.prefix, Upper: prefixEnd(ms.prefix)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	n := 0
+	faults := 0
+	add := func(detail string) {
+		if faults < maxFaultsPerIndex {
+			rep.Faults = append(rep.Faults, Fault{Model: ms.m.Name, Kind: FaultCacheMismatch, Detail: detail})
+		}
+		faults++
+	}
+	for it.Next() {
+		n++
+		pk := it.Key()[len(ms.prefix):]
+		item, ok := t.Get(recItem{pk: string(pk)})
+		if !ok {
+			add(fmt.Sprintf("record %x is stored but not in the record cache", pk))
+			continue
+		}
+		enc, err := encodeRecord(item.rec)
+		if err != nil || !bytes.Equal(enc, it.Value()) {
+			add(fmt.Sprintf("record %x differs between the store and the record cache", pk))
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if n != t.Len() {
+		add(fmt.Sprintf("the record cache holds %d records, the store %d", t.Len(), n))
 	}
 	return nil
 }

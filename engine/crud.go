@@ -575,7 +575,7 @@ func applyWhereEqualities(where map[string]any, data map[string]any) {
 // writeOp runs fn in a write transaction. A duplicate-id failure still
 // commits (only the id counter changed), as LoopBack advances the counter.
 func (db *DB) writeOp(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.begin(ctx, true)
+	tx, err := db.begin(ctx, true, false)
 	if err != nil {
 		return err
 	}
@@ -593,7 +593,7 @@ func (db *DB) writeOp(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) readOp(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.begin(ctx, false)
+	tx, err := db.begin(ctx, false, false)
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,8 @@ type DB struct {
 	closed atomic.Bool
 	subs   subscribers
 	cache  *recordCache // decoded records; nil when disabled
+	// memRecords: records are kept decoded in the state (memory storage).
+	memRecords bool
 }
 
 // state is an immutable published view of the catalog and index caches.
@@ -76,6 +78,9 @@ type state struct {
 	counters map[string]float64
 	// owners maps each relation to the model that declares it.
 	owners map[*schema.Relation]*modelState
+	// records holds every model's decoded records when the storage is in
+	// memory (nil otherwise); see memrecords.go.
+	records map[string]*recTree
 }
 
 // modelState is the runtime form of one stored model.
@@ -112,6 +117,10 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 	case db.opts.RecordCacheEntries > 0:
 		db.cache = newRecordCache(db.opts.RecordCacheEntries)
 	}
+	db.memRecords = keepsRecords(st)
+	if db.memRecords {
+		db.cache = nil // records are never decoded on reads
+	}
 	cat, err := loadCatalog(st)
 	if err != nil {
 		return nil, err
@@ -119,6 +128,11 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 	s, err := db.buildState(cat, nil)
 	if err != nil {
 		return nil, err
+	}
+	if db.memRecords {
+		if err := db.loadRecordTrees(s, st); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.loadTrees(s, st); err != nil {
 		return nil, err
@@ -136,6 +150,14 @@ func (db *DB) buildState(cat *catalog, prev *state) (*state, error) {
 	s := &state{cat: cat, set: cat.set(), models: map[string]*modelState{},
 		trees: map[*index.Spec]*index.Tree{}, counters: map[string]float64{},
 		owners: map[*schema.Relation]*modelState{}}
+	if db.memRecords {
+		s.records = map[string]*recTree{}
+		if prev != nil {
+			for name, t := range prev.records {
+				s.records[name] = t
+			}
+		}
+	}
 	for _, m := range s.set.Models {
 		// Fill the models' lookup caches now, single-threaded: readers call
 		// Property and Relation concurrently later.
@@ -249,7 +271,7 @@ func (db *DB) Storage() storage.Engine { return db.st }
 
 // View runs fn in a read-only transaction over a consistent snapshot.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.begin(ctx, false)
+	tx, err := db.begin(ctx, false, false)
 	if err != nil {
 		return err
 	}
@@ -261,7 +283,7 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 // write it made commits atomically (and durably unless Options.NoSync);
 // otherwise nothing is written. Reads inside fn see its own writes.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.begin(ctx, true)
+	tx, err := db.begin(ctx, true, false)
 	if err != nil {
 		return err
 	}

@@ -397,14 +397,7 @@ func (tx *Tx) polymorphicBelongsTo(rel *schema.Relation, recs []map[string]any) 
 		}
 	}
 	for name, idxs := range byModel {
-		tms := tx.st.models[name]
-		if tms == nil {
-			for n, m := range tx.st.models {
-				if equalFold(n, name) {
-					tms = m
-				}
-			}
-		}
+		tms := tx.modelNamed(name)
 		if tms == nil {
 			continue
 		}
@@ -449,9 +442,29 @@ func equalFold(a, b string) bool {
 func (tx *Tx) targetModelOf(rel *schema.Relation, rec map[string]any) *modelState {
 	if rel.Type == schema.RelBelongsTo && rel.Polymorphic != nil {
 		name, _ := rec[rel.Polymorphic.Discriminator].(string)
-		return tx.st.models[name]
+		return tx.modelNamed(name)
 	}
 	return tx.st.models[rel.Model]
+}
+
+// modelNamed finds the stored model a polymorphic discriminator names:
+// exactly, else by a case-insensitive match when exactly one model matches
+// (LoopBack looks discriminators up case-insensitively). Polymorphic
+// belongsTo lookups and the output of their targets must agree on it.
+func (tx *Tx) modelNamed(name string) *modelState {
+	if ms := tx.st.models[name]; ms != nil {
+		return ms
+	}
+	var found *modelState
+	for n, ms := range tx.st.models {
+		if equalFold(n, name) {
+			if found != nil {
+				return nil
+			}
+			found = ms
+		}
+	}
+	return found
 }
 
 // MatchRelation evaluates a relation-path condition on a record: for a

@@ -30,6 +30,7 @@ type Tx struct {
 	ov     *storage.Overlay
 
 	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
+	recTrees map[string]*recTree         // write: record trees copied (memory stores)
 	counters map[string]float64          // write: counters changed
 	changes  []Change
 	// stats counts work for tests and Explain (index walks, records read).
@@ -45,7 +46,7 @@ type Stats struct {
 	ScannedItems int // records visited by full scans
 }
 
-func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
+func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) {
 	if db.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -65,11 +66,18 @@ func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 		tx.ov = storage.NewOverlay(db.st)
 		tx.reader = tx.ov
 		tx.trees = map[*index.Spec]*index.Tree{}
+		tx.recTrees = map[string]*recTree{}
 		tx.counters = map[string]float64{}
 		return tx, nil
 	}
 	db.stateMu.RLock()
 	tx.st = db.cur
+	if db.memRecords && !needSnapshot {
+		// Records and indexes are read from the state: no storage snapshot.
+		db.stateMu.RUnlock()
+		tx.reader = noReader{}
+		return tx, nil
+	}
 	snap, err := db.st.NewSnapshot()
 	db.stateMu.RUnlock()
 	if err != nil {
@@ -80,6 +88,18 @@ func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 	return tx, nil
 }
 
+// noReader is the storage reader of a read transaction on a memory store,
+// which reads records and indexes from the published state only.
+type noReader struct{}
+
+func (noReader) Get([]byte) ([]byte, error) {
+	return nil, fmt.Errorf("relstore: internal: storage read without a snapshot")
+}
+
+func (noReader) NewIter(storage.IterOptions) (storage.Iterator, error) {
+	return nil, fmt.Errorf("relstore: internal: storage read without a snapshot")
+}
+
 // Commit applies the transaction's writes atomically. For a read-only Tx it
 // only releases the snapshot.
 func (tx *Tx) Commit() error {
@@ -88,7 +108,10 @@ func (tx *Tx) Commit() error {
 	}
 	tx.done = true
 	if !tx.write {
-		return tx.snap.Close()
+		if tx.snap != nil {
+			return tx.snap.Close()
+		}
+		return nil
 	}
 	db := tx.db
 	b := tx.ov.Batch()
@@ -111,6 +134,15 @@ func (tx *Tx) Commit() error {
 	}
 	for sp, t := range tx.trees {
 		next.trees[sp] = t
+	}
+	if len(tx.recTrees) > 0 {
+		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees))
+		for name, t := range tx.st.records {
+			next.records[name] = t
+		}
+		for name, t := range tx.recTrees {
+			next.records[name] = t
+		}
 	}
 	next.counters = make(map[string]float64, len(tx.st.counters)+len(tx.counters))
 	for k, v := range tx.st.counters {
@@ -182,7 +214,9 @@ func (tx *Tx) Rollback() {
 		tx.db.writeMu.Unlock()
 		return
 	}
-	tx.snap.Close()
+	if tx.snap != nil {
+		tx.snap.Close()
+	}
 }
 
 // Stats returns the work counters of this transaction so far.
@@ -244,6 +278,13 @@ func (tx *Tx) setCounter(model string, c float64) { tx.counters[model] = c }
 // getRecord reads a record by encoded pk; (nil, nil) when absent.
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
+	if tx.st.records != nil {
+		it, ok := tx.recordTree(ms.m.Name).Get(recItem{pk: unsafeString(pk)})
+		if !ok {
+			return nil, nil
+		}
+		return it.rec, nil
+	}
 	key := recordKey(ms.prefix, pk)
 	b, err := tx.reader.Get(key)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -263,6 +304,25 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 // (descending when reverse) until fn returns false.
 func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec map[string]any) (bool, error)) error {
 	tx.stats.RecordScans++
+	if tx.st.records != nil {
+		var ferr error
+		visit := func(it recItem) bool {
+			tx.stats.ScannedItems++
+			more, err := fn([]byte(it.pk), it.rec)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			return more
+		}
+		t := tx.recordTree(ms.m.Name)
+		if reverse {
+			t.Reverse(visit)
+		} else {
+			t.Scan(visit)
+		}
+		return ferr
+	}
 	it, err := tx.reader.NewIter(storage.IterOptions{Lower: ms.prefix, Upper: prefixEnd(ms.prefix), Reverse: reverse})
 	if err != nil {
 		return err
@@ -372,6 +432,14 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		tx.ov.Delete(recordKey(ms.prefix, pk))
 	} else {
 		tx.ov.Set(recordKey(ms.prefix, pk), enc)
+	}
+	if tx.st.records != nil {
+		t := tx.mutableRecordTree(ms.m.Name)
+		if new == nil {
+			t.Delete(recItem{pk: string(pk)})
+		} else {
+			t.Set(recItem{pk: string(pk), rec: new})
+		}
 	}
 	return nil
 }

@@ -153,7 +153,7 @@ func parseFields(raw any, m *schema.Model, loc string) (*Fields, error) {
 			return errorf(CodeInvalidFields, e.at, "The fields entry \"\" is not valid: expected a property name")
 		case strings.Contains(e.name, "."):
 			return errorf(CodeUnknownPath, e.at, "The fields entry %q is not valid: fields takes property names, not paths", e.name)
-		case f.hidden[e.name], m.Property(e.name) != nil, m.Relation(e.name) != nil, !isStrict(m):
+		case f.hidden[e.name], propertyOf(m, e.name) != nil, relationOf(m, e.name) != nil, !isStrict(m):
 			return nil
 		}
 		return errorf(CodeUnknownPath, e.at, "The fields entry %q is not a property of %s", e.name, m.Name)

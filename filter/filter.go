@@ -85,8 +85,10 @@ func (p *parser) filter(obj map[string]any, m *schema.Model, loc string, depth i
 	if f.Fields, err = parseFields(obj["fields"], m, joinPath(loc, "fields")); err != nil {
 		return nil, err
 	}
-	if f.Where, err = p.where(obj["where"], m, joinPath(loc, "where")); err != nil {
-		return nil, err
+	if w := obj["where"]; w != "" { // filter[where]= in a query string means none
+		if f.Where, err = p.where(w, m, joinPath(loc, "where")); err != nil {
+			return nil, err
+		}
 	}
 	if f.Include, err = p.include(obj["include"], m, joinPath(loc, "include"), depth+1); err != nil {
 		return nil, err

@@ -111,3 +111,52 @@ func TestParse_NilAndGoValues(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestParse_EmptyQueryStringValues(t *testing.T) {
+	// filter[where]=, filter[include]=, filter[order]=, filter[fields]=,
+	// filter[limit]= all mean "not given", as in LoopBack.
+	set := testSet()
+	q, _ := ParseQuery("filter[where]=&filter[include]=&filter[order]=&filter[fields]=&filter[limit]=&filter[skip]=")
+	f, err := Parse(q["filter"], set.Models["Customer"], set)
+	if err != nil || f.String() != "{}" {
+		t.Fatalf("got %v %v", f, err)
+	}
+	if n, err := ParseWhere("", set.Models["Customer"], set); n != nil || err != nil {
+		t.Fatalf("ParseWhere(\"\") = %v %v", n, err)
+	}
+}
+
+func TestParse_Concurrent(t *testing.T) {
+	// Parsing and matching share the models and the parsed filter; run
+	// with -race.
+	set := testSet()
+	raw := mustJSON(t, `{"where":{"or":[{"name":{"like":"A%"}},{"address.zip":{"gt":"1"}}],"tags":"a"},"order":"profile.bio","fields":["name"],"include":{"orders":"items"}}`)
+	f, err := Parse(raw, set.Models["Customer"], set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := matchRecords()
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 50 && err == nil; i++ {
+				var f2 *Filter
+				if f2, err = Parse(raw, set.Models["Customer"], set); err == nil && f2.String() != f.String() {
+					t.Errorf("parse differs: %s", f2)
+				}
+				for _, r := range recs {
+					if _, err = Match(f.Where, r, nil); err != nil {
+						break
+					}
+				}
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -47,7 +47,7 @@ type includeItem struct {
 // scope: {...}} (or "rel"); arrays mixing them. A relation with
 // DisableInclude is skipped silently, as in LoopBack.
 func (p *parser) include(raw any, m *schema.Model, loc string, depth int) ([]*Include, error) {
-	if raw == nil {
+	if raw == nil || raw == "" { // "" is filter[include]= in a query string
 		return nil, nil
 	}
 	if depth > MaxIncludeDepth {
@@ -59,7 +59,7 @@ func (p *parser) include(raw any, m *schema.Model, loc string, depth int) ([]*In
 	}
 	var out []*Include
 	for _, it := range items {
-		rel := m.Relation(it.name)
+		rel := relationOf(m, it.name)
 		if rel == nil {
 			return nil, errorf(CodeUnknownRelation, it.at, "Relation %q is not defined for %s model", it.name, m.Name)
 		}
@@ -88,7 +88,7 @@ func (p *parser) include(raw any, m *schema.Model, loc string, depth int) ([]*In
 				inc.Scope = f
 			}
 		case it.hasSub:
-			if s, ok := it.sub.(string); ok && s == "true" && target.Relation("true") == nil {
+			if s, ok := it.sub.(string); ok && s == "true" && relationOf(target, "true") == nil {
 				break // the query-string form of {orders: true}
 			}
 			switch sub := it.sub.(type) {

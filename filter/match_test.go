@@ -14,7 +14,7 @@ func matchRecords() []map[string]any {
 		{"id": 1.0, "name": "Ann", "age": 30.0, "vip": true, "createdAt": date("2020-01-01T00:00:00Z"),
 			"tags": []any{"a", "b"}, "address": map[string]any{"city": "Paris", "zip": 75001.0},
 			"emails": []any{map[string]any{"address": "ann@x.com", "primary": true}, map[string]any{"address": "ann@y.org", "primary": false}},
-			"meta": map[string]any{"floor": 3.0, "tags": []any{"x"}}, "extra": "10", "level": "5",
+			"meta":   map[string]any{"floor": 3.0, "tags": []any{"x"}}, "extra": "10", "level": "5",
 			"loc": map[string]any{"lat": 48.8566, "lng": 2.3522}, "photo": []byte("hi"),
 			"matrix": []any{[]any{1.0, 2.0}, []any{3.0}},
 			"prefs":  map[string]any{"theme": "dark", "size": 2.0}, "noteList": []any{map[string]any{"text": "hi", "stars": 5.0}}},

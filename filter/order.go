@@ -108,14 +108,14 @@ func (p *parser) orderPath(m *schema.Model, key, loc string, k *OrderKey) error 
 		if isHidden(cur, name) {
 			return errorf(CodeProhibitedProperty, loc, "The property %q of %s is hidden and cannot be used in an order", name, cur.Name)
 		}
-		if prop := cur.Property(name); prop != nil {
+		if prop := propertyOf(cur, name); prop != nil {
 			if _, err := p.nestedType(&prop.Type, segs, loc, key, "order"); err != nil {
 				return err
 			}
 			k.Path = segs
 			return nil
 		}
-		if rel := cur.Relation(name); rel != nil {
+		if rel := relationOf(cur, name); rel != nil {
 			if isEmbed(rel) {
 				prop := rel.Property
 				if prop == "" {
@@ -138,7 +138,7 @@ func (p *parser) orderPath(m *schema.Model, key, loc string, k *OrderKey) error 
 			}
 			if len(segs) == 1 {
 				return errorf(CodeUnknownPath, loc, "The order path %q names the relation %q of %s; order by one of its properties, e.g. %q",
-					key, rel.Name, cur.Name, key+"."+target.IDName())
+					key, rel.Name, cur.Name, key+"."+idName(target))
 			}
 			k.Relation = append(k.Relation, rel)
 			cur, segs = target, segs[1:]

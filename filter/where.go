@@ -11,11 +11,15 @@ import (
 // ParseWhere parses and validates a where clause (decoded JSON, or the
 // strings ParseQuery produces) for model m. Relation targets and nested
 // model types are looked up in set (which may be nil when m has neither).
-// A nil raw value, or {}, yields a nil Node (match everything).
+// A nil raw value, "" (where= in a query string) or {} yields a nil Node
+// (match everything).
 //
 // Errors are *Error values; their Path is relative to raw (e.g. "age.gt").
 // raw is not modified and the returned Node does not share memory with it.
 func ParseWhere(raw any, m *schema.Model, set *schema.Set) (Node, error) {
+	if raw == "" { // where= in a query string
+		return nil, nil
+	}
 	clean, err := sanitize(raw, "")
 	if err != nil {
 		return nil, err
@@ -48,8 +52,43 @@ func isHidden(m *schema.Model, name string) bool {
 	if m.IsHidden(name) {
 		return true
 	}
-	p := m.Property(name)
+	p := propertyOf(m, name)
 	return p != nil && p.Hidden
+}
+
+// propertyOf and relationOf look names up by scanning the model's lists:
+// schema.Model's Property and Relation build their maps lazily without
+// synchronization, which would make concurrent parses race.
+func propertyOf(m *schema.Model, name string) *schema.Property {
+	for _, p := range m.Properties {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func relationOf(m *schema.Model, name string) *schema.Relation {
+	for _, r := range m.Relations {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// idName is the name of the model's first id property ("id" if none).
+func idName(m *schema.Model) string {
+	best := (*schema.Property)(nil)
+	for _, p := range m.Properties {
+		if p.ID > 0 && (best == nil || p.ID < best.ID) {
+			best = p
+		}
+	}
+	if best == nil {
+		return "id"
+	}
+	return best.Name
 }
 
 func isToMany(r *schema.Relation) bool {
@@ -127,12 +166,12 @@ func (p *parser) key(m *schema.Model, k string, v any, loc string) (Node, error)
 		}
 		nodes := make([]Node, len(clauses))
 		for i, c := range clauses {
+			if _, isObj := c.(map[string]any); !isObj {
+				return nil, errorf(CodeInvalidWhere, indexPath(loc, i), "The where clause %s is not an object", jsonString(c))
+			}
 			n, err := p.where(c, m, indexPath(loc, i))
 			if err != nil {
 				return nil, err
-			}
-			if c == nil {
-				return nil, errorf(CodeInvalidWhere, indexPath(loc, i), "The where clause null is not an object")
 			}
 			if n == nil {
 				n = &And{} // {} matches everything
@@ -165,14 +204,14 @@ func (p *parser) path(m *schema.Model, segs []string, v any, loc, shown string) 
 	if isHidden(m, name) {
 		return nil, errorf(CodeProhibitedProperty, loc, "The property %q of %s is hidden and cannot be used in a where clause", name, m.Name)
 	}
-	if prop := m.Property(name); prop != nil {
+	if prop := propertyOf(m, name); prop != nil {
 		leaf, err := p.nestedType(&prop.Type, segs, loc, shown, "where")
 		if err != nil {
 			return nil, err
 		}
 		return p.condition(segs, prop, leaf, v, loc, shown)
 	}
-	if rel := m.Relation(name); rel != nil {
+	if rel := relationOf(m, name); rel != nil {
 		return p.relation(m, rel, segs, v, loc, shown)
 	}
 	if !isStrict(m) {
@@ -202,7 +241,7 @@ func (p *parser) nestedType(t *schema.Type, segs []string, loc, shown, clause st
 			if nm == nil {
 				return nil, nil
 			}
-			np := nm.Property(s)
+			np := propertyOf(nm, s)
 			if np == nil {
 				if isStrict(nm) {
 					return nil, errorf(CodeUnknownPath, loc, "The %s path %q is unknown: %q is not a property of %s", clause, shown, s, nm.Name)
@@ -268,7 +307,7 @@ func (p *parser) relation(m *schema.Model, rel *schema.Relation, segs []string, 
 		if err != nil {
 			return nil, err
 		}
-		return p.condition(segs, m.Property(prop), leaf, v, loc, shown)
+		return p.condition(segs, propertyOf(m, prop), leaf, v, loc, shown)
 	}
 	target := p.set.Model(rel.Model)
 	if target == nil || (rel.Polymorphic != nil && rel.Type == schema.RelBelongsTo) {
@@ -319,7 +358,7 @@ func (p *parser) relation(m *schema.Model, rel *schema.Relation, segs []string, 
 		return andOf(nodes), nil
 	}
 	for _, k := range sortedKeys(obj) {
-		if target.Property(k) != nil || target.Relation(k) != nil {
+		if propertyOf(target, k) != nil || relationOf(target, k) != nil {
 			continue
 		}
 		if _, isQuant := quantifier(k); isQuant {

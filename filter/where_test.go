@@ -21,6 +21,8 @@ func TestParseWhere_Errors(t *testing.T) {
 		{"and with a gap", "Customer", `{"and":{"0":{},"2":{}}}`, CodeInvalidWhere, "and",
 			`The and operator has invalid clauses {"0":{},"2":{}}: Value is not an array or object with sequential numeric indices`},
 		{"or clause not an object", "Customer", `{"or":[{"name":"a"},3]}`, CodeInvalidWhere, "or[1]", `The where clause 3 is not an object`},
+		{"or clause empty string", "Customer", `{"or":[""]}`, CodeInvalidWhere, "or[0]", `The where clause "" is not an object`},
+		{"quantifier empty string", "Customer", `{"orders":{"some":""}}`, CodeInvalidWhere, "orders.some", `The where clause "" is not an object`},
 		{"or clause null", "Customer", `{"or":[null]}`, CodeInvalidWhere, "or[0]", `The where clause null is not an object`},
 		{"nor", "Customer", `{"nor":[{"name":"a"}]}`, CodeUnknownOperator, "nor",
 			`The nor operator is not supported (LoopBack ignores it); use and with neq, nin or nlike`},

@@ -440,7 +440,10 @@ func TestChangeStream(t *testing.T) {
 	s, _ := newTestServer(t, Options{Shutdown: shutdown})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
-	resp, err := http.Get(ts.URL + "/api/Customers/change-stream")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/api/Customers/change-stream", nil)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

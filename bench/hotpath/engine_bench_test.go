@@ -1,5 +1,3 @@
-//go:build relstore_engine
-
 package hotpath
 
 import (
