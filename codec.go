@@ -56,7 +56,7 @@ func codecFor(t reflect.Type, created *[]reflect.Type) (*codec, error) {
 			return nil, fmt.Errorf("type %s is not supported: map keys must be strings", t)
 		}
 		if t == anyMapType {
-			return anyMapCodec, nil
+			return anyMapCodec(), nil
 		}
 		ec, err := codecFor(t.Elem(), created)
 		if err != nil {
@@ -67,7 +67,7 @@ func codecFor(t reflect.Type, created *[]reflect.Type) (*codec, error) {
 		if t.NumMethod() > 0 {
 			return nil, fmt.Errorf("type %s is not supported: only the empty interface (any)", t)
 		}
-		return anyCodec, nil
+		return anyCodec(), nil
 	case reflect.String:
 		return stringCodec, nil
 	case reflect.Bool:
@@ -258,29 +258,35 @@ var bytesCodec = &codec{
 	},
 }
 
-var anyCodec = &codec{
-	enc:  func(p unsafe.Pointer) any { return normalize(*(*any)(p)) },
-	zero: func(p unsafe.Pointer) bool { return *(*any)(p) == nil },
-	dec: func(p unsafe.Pointer, v any) error {
-		*(*any)(p) = v
-		return nil
-	},
+// anyCodec stores any record value as is.
+func anyCodec() *codec {
+	return &codec{
+		enc:  func(p unsafe.Pointer) any { return normalize(*(*any)(p)) },
+		zero: func(p unsafe.Pointer) bool { return *(*any)(p) == nil },
+		dec: func(p unsafe.Pointer, v any) error {
+			*(*any)(p) = v
+			return nil
+		},
+	}
 }
 
-var anyMapCodec = &codec{
-	enc:  func(p unsafe.Pointer) any { return normalize(*(*map[string]any)(p)) },
-	zero: func(p unsafe.Pointer) bool { return len(*(*map[string]any)(p)) == 0 },
-	dec: func(p unsafe.Pointer, v any) error {
-		switch x := v.(type) {
-		case map[string]any:
-			*(*map[string]any)(p) = x
-		case nil:
-			*(*map[string]any)(p) = nil
-		default:
-			return decodeError(v, "an object")
-		}
-		return nil
-	},
+// anyMapCodec stores objects as map[string]any.
+func anyMapCodec() *codec {
+	return &codec{
+		enc:  func(p unsafe.Pointer) any { return normalize(*(*map[string]any)(p)) },
+		zero: func(p unsafe.Pointer) bool { return len(*(*map[string]any)(p)) == 0 },
+		dec: func(p unsafe.Pointer, v any) error {
+			switch x := v.(type) {
+			case map[string]any:
+				*(*map[string]any)(p) = x
+			case nil:
+				*(*map[string]any)(p) = nil
+			default:
+				return decodeError(v, "an object")
+			}
+			return nil
+		},
+	}
 }
 
 // pointerCodec: nil is absent (zero), any other pointer is present even

@@ -3,6 +3,7 @@ package relstore
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -113,6 +114,15 @@ func defErrorf(format string, args ...any) error {
 	return fmt.Errorf("relstore: %s: %w", fmt.Sprintf(format, args...), ErrInvalidDefinition)
 }
 
+// wrap adds the type and field to an error, unless it is a definition
+// error already (which names its own type and field).
+func (sm *structModel) wrap(f *field, err error) error {
+	if errors.Is(err, ErrInvalidDefinition) {
+		return err
+	}
+	return sm.errorf(f, "%v", err)
+}
+
 func (sm *structModel) errorf(f *field, format string, args ...any) error {
 	where := sm.typ.String()
 	if f != nil {
@@ -126,8 +136,10 @@ func (sm *structModel) analyze(created *[]reflect.Type) error {
 	if err := sm.walk(sm.typ, 0, ""); err != nil {
 		return err
 	}
-	if !validName(sm.name) {
-		return sm.errorf(nil, "model name %q is not usable: name the model with relstore:\"name=...\" on a relstore.Model field", sm.name)
+	if sm.typ.Name() != "" || sm.name != "" {
+		if err := sm.checkName(); err != nil {
+			return err
+		}
 	}
 	// Relations declared on this struct: hasMany/hasOne on the relation
 	// field, belongsTo on the foreign key.
@@ -161,7 +173,7 @@ func (sm *structModel) analyze(created *[]reflect.Type) error {
 	for _, f := range sm.fields {
 		c, err := codecFor(f.typ, created)
 		if err != nil {
-			return sm.errorf(f, "%v", err)
+			return sm.wrap(f, err)
 		}
 		f.c = c
 		if f.relation {
@@ -267,7 +279,14 @@ func lowerCamel(s string) string {
 
 var nameRE = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
 
-func validName(s string) bool { return nameRE.MatchString(s) }
+// checkName refuses a model name LoopBack cannot use (an anonymous or
+// generic type without a name=... setting).
+func (sm *structModel) checkName() error {
+	if !nameRE.MatchString(sm.name) {
+		return sm.errorf(nil, "model name %q is not usable: name the model with relstore:\"name=...\" on a relstore.Model field", sm.name)
+	}
+	return nil
+}
 
 // Field tag keys, by what they apply to.
 var (
@@ -487,7 +506,7 @@ func (sm *structModel) propertyDef(f *field, created *[]reflect.Type) (object, e
 	} else {
 		var err error
 		if typ, err = sm.typeDef(f.typ, created); err != nil {
-			return nil, sm.errorf(f, "%v", err)
+			return nil, sm.wrap(f, err)
 		}
 	}
 	def := object{{"type", typ}}
@@ -642,6 +661,9 @@ func (sm *structModel) typeDef(t reflect.Type, created *[]reflect.Type) (any, er
 			}
 			return props, nil
 		}
+		if err := nm.checkName(); err != nil {
+			return nil, err
+		}
 		sm.addNested(t)
 		return nm.name, nil
 	}
@@ -725,6 +747,9 @@ func (sm *structModel) nestedClosure() []*structModel {
 func Define[T any](db *DB) error {
 	sm, err := modelOf(reflect.TypeFor[T]())
 	if err != nil {
+		return err
+	}
+	if err := sm.checkName(); err != nil {
 		return err
 	}
 	return db.defineStruct(sm)

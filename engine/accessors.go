@@ -545,6 +545,30 @@ func embeddedNotFound(rc *relCtx, fk any) *Error {
 	return notFound("MODEL_NOT_FOUND", "No instance with id %s found for %s", idString(fk), rc.rel.Model)
 }
 
+// checkEmbedded validates an embedded value against the required
+// properties of its model, reported on the parent as LoopBack does
+// ("contains invalid item" / "is invalid").
+func (tx *Tx) checkEmbedded(rc *relCtx, item map[string]any) error {
+	tm := tx.st.set.Model(rc.rel.Model)
+	if tm == nil {
+		return nil
+	}
+	for _, p := range tm.Properties {
+		v, present := item[p.Name]
+		if !p.Required || !blank(v, present) || (p.ID > 0 && p.Generated) {
+			continue
+		}
+		verr := &ValidationError{Model: rc.ms.m.Name}
+		if rc.rel.Type == schema.RelEmbedsMany {
+			verr.Add(rc.rel.Property, "invalid", fmt.Sprintf("contains invalid item: `%s` (`%s` can't be blank)", idString(item[rc.rel.PrimaryKey]), p.Name), undefinedValue{})
+		} else {
+			verr.Add(rc.rel.Property, "invalid", fmt.Sprintf("is invalid: `%s` can't be blank", p.Name), undefinedValue{})
+		}
+		return verr
+	}
+	return nil
+}
+
 // embedCreate stores a new embedded value: embedsOne replaces the value,
 // embedsMany appends an item. An embedsMany item without an id gets one
 // past the largest numeric id of the list (as LoopBack numbers them); a
@@ -555,6 +579,9 @@ func (tx *Tx) embedCreate(rc *relCtx, data map[string]any) (map[string]any, erro
 	item := cloneJSON(data).(map[string]any)
 	applyRelationProperties(rel, rc.rec, item)
 	if rel.Type == schema.RelEmbedsOne {
+		if err := tx.checkEmbedded(rc, item); err != nil {
+			return nil, err
+		}
 		rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: item})
 		if err != nil {
 			return nil, err
@@ -589,6 +616,9 @@ func (tx *Tx) embedCreate(rc *relCtx, data map[string]any) (map[string]any, erro
 		verr.Add(rel.Property, "uniqueness", fmt.Sprintf("contains duplicate `%s`", key), arr)
 		return nil, verr
 	}
+	if err := tx.checkEmbedded(rc, item); err != nil {
+		return nil, err
+	}
 	list := append(cloneJSON(arr).([]any), item)
 	if arr == nil {
 		list = []any{item}
@@ -619,6 +649,9 @@ func (tx *Tx) embedUpdateByID(rc *relCtx, fk any, data map[string]any) (map[stri
 			return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "Cannot change the id of embedded %s %s", rc.rel.Model, idString(item[key]))
 		}
 		item[k] = cloneJSON(v)
+	}
+	if err := tx.checkEmbedded(rc, item); err != nil {
+		return nil, err
 	}
 	rec, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rc.rel.Property: list})
 	if err != nil {

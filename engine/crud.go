@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/schema"
@@ -44,7 +45,7 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 	if mode != buildNoDefaults {
 		applyDefaults(tx.st.set, m, rec, buildCreate, nil)
 	}
-	applyScopeProperties(m.Scope, rec)
+	tx.writeScopeValues(ms, rec, verr)
 	validate(verr, ms, rec, data, true)
 	if !verr.Empty() {
 		return nil, verr
@@ -203,6 +204,7 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 	}
 	verr := &ValidationError{Model: m.Name}
 	patch := tx.coerceInput(ms, data, verr)
+	tx.writeScopeValues(ms, patch, verr)
 	merged := copyRecord(old)
 	for k, v := range patch {
 		merged[k] = v
@@ -264,7 +266,7 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 	rec := tx.coerceInput(ms, data, verr)
 	rec[idName] = idv
 	applyDefaults(tx.st.set, m, rec, buildReplace, old)
-	applyScopeProperties(m.Scope, rec)
+	tx.writeScopeValues(ms, rec, verr)
 	validate(verr, ms, rec, data, false)
 	if !verr.Empty() {
 		return nil, verr
@@ -405,6 +407,7 @@ func (tx *Tx) UpdateAll(model string, where, data map[string]any) (int, error) {
 	}
 	verr := &ValidationError{Model: ms.m.Name}
 	patch := tx.coerceInput(ms, data, verr)
+	tx.writeScopeValues(ms, patch, verr)
 	for _, p := range ms.m.Properties {
 		v, present := patch[p.Name]
 		if !present {
@@ -533,6 +536,36 @@ func (tx *Tx) FindOrCreate(model string, f, data map[string]any) (rec map[string
 // default or named scope.
 func ApplyScopeProperties(scope map[string]any, data map[string]any) {
 	applyScopeProperties(scope, data)
+}
+
+// writeScopeValues writes the where equalities of the model's default
+// scope onto rec, as LoopBack's applyProperties does on create, replace,
+// patch, updateAll and upsertWithWhere (setScopeValuesFromWhere): declared
+// properties with a non-null value only, coerced by the declared type like
+// any client value (a value that does not coerce is a validation error).
+func (tx *Tx) writeScopeValues(ms *modelState, rec map[string]any, verr *ValidationError) {
+	if ms.m.Scope == nil {
+		return
+	}
+	vals := map[string]any{}
+	applyScopeProperties(ms.m.Scope, vals)
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		p := ms.m.Property(k)
+		if p == nil || vals[k] == nil {
+			continue
+		}
+		c, terr := coerceValue(tx.st.set, p.Type, vals[k])
+		if terr != nil {
+			verr.Add(k, terr.code, terr.msg, vals[k])
+			continue
+		}
+		rec[k] = c
+	}
 }
 
 func applyScopeProperties(scope map[string]any, data map[string]any) {

@@ -344,3 +344,27 @@ func TestTx_AtomicAndReadsOwnWrites(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+func TestQuery_NearOrdersByDistance(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Shop", "base": "PersistedModel",
+		  "properties": {"name": "string", "loc": "geopoint"}}`)
+		for _, s := range []string{
+			`{"name": "far", "loc": {"lat": 48.8566, "lng": 2.3522}}`,
+			`{"name": "none"}`,
+			`{"name": "near", "loc": {"lat": 51.51, "lng": -0.13}}`,
+			`{"name": "mid", "loc": "52.2053,0.1218"}`,
+		} {
+			_, err := db.Create(ctx, "Shop", obj(t, s))
+			require.NoError(t, err)
+		}
+		recs, err := db.Find(ctx, "Shop", obj(t, `{"where": {"loc": {"near": {"lat": 51.5074, "lng": -0.1278}}}, "limit": 2, "order": "name ASC"}`))
+		require.NoError(t, err)
+		require.Len(t, recs, 2)
+		require.Equal(t, "near", recs[0]["name"])
+		require.Equal(t, "mid", recs[1]["name"])
+		recs, err = db.Find(ctx, "Shop", obj(t, `{"where": {"loc": {"near": "51.5074,-0.1278", "maxDistance": 100, "unit": "kilometers"}}}`))
+		require.NoError(t, err)
+		require.Len(t, recs, 2, "Paris is beyond 100 km; rows without a location never match")
+	})
+}

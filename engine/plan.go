@@ -204,6 +204,11 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 	}
 	// An index that yields the requested order, when a limit makes an early
 	// stop worthwhile.
+	if hasNear := filter.FindNear(flt.Where) != nil; hasNear {
+		// Results are ordered by distance after matching: no early stop.
+		p.Sort = true
+		return p
+	}
 	if flt.Limit > 0 && len(flt.Order) == 1 && len(flt.Order[0].Relation) == 0 && len(flt.Order[0].Path) == 1 {
 		k := flt.Order[0]
 		prop := ms.m.Property(k.Path[0])

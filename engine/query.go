@@ -311,7 +311,11 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 			return nil, nil, err
 		}
 	}
-	if plan.Sort {
+	if near := filter.FindNear(flt.Where); near != nil {
+		// As LoopBack: a near condition orders by distance, nearest first,
+		// whatever the order says.
+		sortByDistance(rows, near)
+	} else if plan.Sort {
 		tx.sortRows(ms, rows, flt.Order)
 	}
 	if flt.Skip > 0 {
@@ -325,6 +329,23 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 		rows = rows[:flt.Limit]
 	}
 	return rows, plan, nil
+}
+
+// sortByDistance orders rows by their distance to a near condition's
+// origin, ties by primary key.
+func sortByDistance(rows []row, near *filter.Cond) {
+	dist := make(map[string]float64, len(rows))
+	for _, r := range rows {
+		d, _ := near.Distance(r.rec)
+		dist[string(r.pk)] = d
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		di, dj := dist[string(rows[i].pk)], dist[string(rows[j].pk)]
+		if di != dj {
+			return di < dj
+		}
+		return bytes.Compare(rows[i].pk, rows[j].pk) < 0
+	})
 }
 
 // sortRows orders rows by the filter's order keys, ties broken by primary

@@ -22,19 +22,24 @@
 //
 // # Evaluation (memory connector semantics)
 //
-//   - eq (and {p: v}): JavaScript loose equality (1 matches true, "10"
-//     matches 10); dates by instant; {p: null} matches null and missing.
+//   - eq (and {p: v}): the string forms are equal (the connector's
+//     example.toString() == value.toString(), after the operand is coerced
+//     by the declared type): 10 matches "10", true matches "true", but 1
+//     does not match true on an undeclared property; dates by instant;
+//     {p: null} matches null and missing.
 //   - neq: matches null and missing values; {neq: null} is "not null".
 //   - gt, gte, lt, lte, between (inclusive): the memory connector's
 //     compare(); null and missing never match. Strings compare bytewise
 //     (UTF-8), which is JavaScript's code-unit order except between
 //     U+E000..U+FFFF and supplementary characters.
-//   - inq / nin: any / no item loosely equal; inq:[] matches nothing, nin:[]
-//     everything, nin matches null and missing unless null is listed.
+//   - inq / nin: any / no item loosely equal (JavaScript ==, so 1 matches
+//     true and " 5 " matches 5); inq:[] matches nothing, nin:[] everything,
+//     nin matches null and missing unless null is listed.
 //   - like, nlike, ilike, nilike: unanchored regular expression, % is .*,
 //     _ is ., other characters keep their regex meaning; null and missing
 //     values are tested as the strings "null" and "undefined"; non-strings
-//     by their JavaScript string form.
+//     by their JavaScript string form. An empty pattern matches nothing,
+//     for the negated operators too (it is falsy in the connector).
 //   - regexp: "/pat/flags" (flags i, g, m) or a plain pattern, Go RE2
 //     syntax; only non-empty strings match.
 //   - near: {near: point, maxDistance, minDistance, unit}; records without a
@@ -46,6 +51,8 @@
 //     segment indexes it and any other segment applies to every element.
 //   - Order: CompareValues; null and missing first ascending, last
 //     descending; ties keep input order (stable sort).
+//   - Paging: limit 0 is no limit; a skip or offset without a limit is not
+//     capped (juggler's _normalize caps it at 100: docs/compat.md).
 //
 // # Deliberate differences from LoopBack
 //
@@ -74,7 +81,8 @@
 //     INVALID_VALUE / UNKNOWN_OPERATOR; LoopBack matches nothing.
 //   - eq on an undeclared property works; LoopBack's eq matches nothing there.
 //   - inq/nin of dates compare instants; LoopBack compares Date objects by
-//     reference (never equal).
+//     reference (never equal). eq of dates compares instants; LoopBack
+//     compares Date#toString() forms, so to the second.
 //   - Unknown top-level filter keys → UNKNOWN_FILTER_KEY; LoopBack ignores
 //     them.
 //   - An unknown include relation → UNKNOWN_RELATION (400) always; LoopBack

@@ -16,8 +16,8 @@ type Filter struct {
 	// Order lists the sort keys, most significant first; empty means none
 	// was given (the engine then orders by primary key, as LoopBack does).
 	Order []OrderKey
-	// Limit is the page size; 0 means no limit (LoopBack: limit 0 and an
-	// absent limit are unlimited).
+	// Limit is the page size; 0 means no limit (limit 0 and an absent limit
+	// are unlimited, as in LoopBack).
 	Limit int
 	// Skip is the number of records to skip (skip, or offset when skip is
 	// not given).
@@ -115,7 +115,9 @@ func truthy(v any) bool {
 // truthy values count (so limit 0 and "" are "no limit"); numbers and
 // numeric strings are accepted; the value must be an integer, positive for
 // limit and non-negative for skip. skip wins over offset when both are
-// truthy.
+// truthy. Unlike LoopBack (juggler _normalize: Number(filter.limit || 100)),
+// a skip without a limit does not cap the page at 100 records
+// (docs/compat.md).
 func paging(obj map[string]any, loc string) (limit, skip int, err error) {
 	if raw := obj["limit"]; truthy(raw) {
 		n, ok := pageNumber(raw)

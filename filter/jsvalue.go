@@ -370,10 +370,10 @@ func jsCompare(a, b any) (sign int, ok bool) {
 	return 0, true
 }
 
-// valuesEqual is the equality of eq and inq: JavaScript ==, except that two
-// dates are equal when they are the same instant (the memory connector does
-// so for eq; for inq relstore does it too, see doc.go) and two buffers when
-// they hold the same bytes.
+// valuesEqual is the equality of inq and nin: JavaScript ==, except that two
+// dates are equal when they are the same instant (the memory connector
+// compares Date objects by reference, so they never are) and two buffers
+// when they hold the same bytes.
 func valuesEqual(operand, value any) bool {
 	if x, ok := operand.(time.Time); ok {
 		if y, ok := value.(time.Time); ok {

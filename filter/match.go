@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"time"
 )
 
 // Resolver evaluates relation conditions for Match: the engine implements it
@@ -105,10 +106,17 @@ func (c *Cond) test(v any) bool {
 	v = normalizeNumber(v)
 	switch c.Op {
 	case OpEq:
-		if c.Value == nil {
-			return isNullish(v)
+		// example.toString() == value.toString(): equal string forms, so 1
+		// matches "1" but not true. Dates compare by instant.
+		if c.Value == nil || isNullish(v) {
+			return c.Value == nil && isNullish(v)
 		}
-		return valuesEqual(c.Value, v)
+		if x, ok := c.Value.(time.Time); ok {
+			if y, ok := v.(time.Time); ok {
+				return x.Equal(y)
+			}
+		}
+		return jsToString(c.Value) == jsToString(v)
 	case OpNeq:
 		// compare(operand, value) !== 0: null/missing values match.
 		s, ok := jsCompare(c.Value, v)
@@ -142,9 +150,11 @@ func (c *Cond) test(v any) bool {
 		}
 		return found == (c.Op == OpInq)
 	case OpLike, OpIlike:
-		return c.Re.MatchString(jsToString(v))
+		// An empty pattern is falsy in the memory connector, which then
+		// matches nothing (like and nlike alike).
+		return c.Re != nil && c.Re.MatchString(jsToString(v))
 	case OpNlike, OpNilike:
-		return !c.Re.MatchString(jsToString(v))
+		return c.Re != nil && !c.Re.MatchString(jsToString(v))
 	case OpRegexp:
 		// value ? value.match(re) : false — only non-empty strings can match
 		// (LoopBack throws on other truthy values).

@@ -152,6 +152,7 @@ func TestMatch_Operators(t *testing.T) {
 		{"array of models neq", `{"emails.address":{"neq":"ann@x.com"}}`, all},
 		{"array of models nin", `{"emails.address":{"nin":["ann@x.com","ann@y.org"]}}`, "bob Cy Dee Eve"},
 		{"array of models index", `{"emails.1.primary":false}`, "Ann"},
+		{"array of models nlike: any element", `{"emails.address":{"nlike":"ann"}}`, "bob Cy Dee Eve"},
 		// object and any (no coercion, loose)
 		{"object path loose", `{"meta.floor":3}`, "Ann Cy"},
 		{"object path gt", `{"meta.floor":{"gt":2}}`, "Ann Cy"},
@@ -159,7 +160,12 @@ func TestMatch_Operators(t *testing.T) {
 		{"object path array", `{"meta.tags":"x"}`, "Ann"},
 		{"any loose string/number", `{"extra":"10"}`, "Ann bob"},
 		{"any loose true", `{"extra":true}`, "Cy"},
-		{"any loose 1 == true", `{"extra":1}`, "Cy"},
+		{"eq compares string forms: 1 is not true", `{"extra":1}`, ""},
+		{"eq compares string forms: \"true\" is true", `{"extra":"true"}`, "Cy"},
+		{"inq is loose: 1 == true", `{"extra":{"inq":[1]}}`, "Cy"},
+		{"nin is loose", `{"extra":{"nin":[1,"10"]}}`, "Dee Eve"},
+		{"like empty pattern matches nothing", `{"name":{"like":""}}`, ""},
+		{"nlike empty pattern matches nothing", `{"name":{"nlike":""}}`, ""},
 		{"any null", `{"extra":null}`, "Dee Eve"},
 		// dynamic
 		{"dynamic loose", `{"level":5}`, "Ann bob"},

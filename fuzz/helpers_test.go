@@ -75,7 +75,7 @@ func envInt(t testing.TB, name string, def int) int {
 //   - Tag, BookTag: the through model.
 //   - Profile: hasOne target.
 var libraryModels = []string{
-	`{"name": "Author", "base": "PersistedModel",
+	`{"name": "Author", "base": "PersistedModel", "forceId": false,
 	  "properties": {
 	    "name":     {"type": "string", "required": true},
 	    "email":    {"type": "string", "index": {"unique": true}},
@@ -90,7 +90,7 @@ var libraryModels = []string{
 	    "books":   {"type": "hasMany", "model": "Book", "foreignKey": "authorId", "onDelete": "cascade"},
 	    "profile": {"type": "hasOne", "model": "Profile", "foreignKey": "authorId", "onDelete": "cascade"}
 	  }}`,
-	`{"name": "Book", "base": "PersistedModel",
+	`{"name": "Book", "base": "PersistedModel", "forceId": false,
 	  "properties": {
 	    "title": {"type": "string", "required": true},
 	    "pages": {"type": "number"},
@@ -103,19 +103,19 @@ var libraryModels = []string{
 	    "reviews": {"type": "hasMany", "model": "Review", "foreignKey": "bookId", "onDelete": "cascade"},
 	    "tags":    {"type": "hasMany", "model": "Tag", "through": "BookTag", "foreignKey": "bookId", "keyThrough": "tagId", "onDelete": "cascade"}
 	  }}`,
-	`{"name": "Review", "base": "PersistedModel",
+	`{"name": "Review", "base": "PersistedModel", "forceId": false,
 	  "properties": {"stars": {"type": "number"}, "body": {"type": "string"}},
 	  "relations": {"book": {"type": "belongsTo", "model": "Book", "foreignKey": "bookId"}}}`,
-	`{"name": "Tag", "base": "PersistedModel",
+	`{"name": "Tag", "base": "PersistedModel", "forceId": false,
 	  "properties": {"label": {"type": "string"}},
 	  "relations": {"books": {"type": "hasMany", "model": "Book", "through": "BookTag", "foreignKey": "tagId", "keyThrough": "bookId"}}}`,
-	`{"name": "BookTag", "base": "PersistedModel",
+	`{"name": "BookTag", "base": "PersistedModel", "forceId": false,
 	  "properties": {},
 	  "relations": {
 	    "book": {"type": "belongsTo", "model": "Book", "foreignKey": "bookId"},
 	    "tag":  {"type": "belongsTo", "model": "Tag", "foreignKey": "tagId"}
 	  }}`,
-	`{"name": "Profile", "base": "PersistedModel",
+	`{"name": "Profile", "base": "PersistedModel", "forceId": false,
 	  "properties": {"bio": {"type": "string"}},
 	  "relations": {"author": {"type": "belongsTo", "model": "Author", "foreignKey": "authorId"}}}`,
 }
@@ -157,9 +157,12 @@ func backends() []backend {
 	}
 }
 
+// vfsMem is a fresh in-memory file system for Pebble.
+func vfsMem() vfs.FS { return vfs.NewMem() }
+
 // memPebble opens a Pebble engine on an in-memory file system.
 func memPebble(t testing.TB) storage.Engine {
-	st, err := storage.OpenPebble("", &storage.PebbleOptions{FS: vfs.NewMem(), CacheSize: 4 << 20})
+	st, err := storage.OpenPebble("", &storage.PebbleOptions{FS: vfsMem(), CacheSize: 4 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

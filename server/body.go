@@ -11,10 +11,10 @@ import (
 	"github.com/relstore/relstore/filter"
 )
 
-// Body is a decoded request body: JSON (any JSON value), or a form
+// requestBody is a decoded request body: JSON (any JSON value), or a form
 // (application/x-www-form-urlencoded, parsed with LoopBack's extended qs
 // rules into an object). Present is false when the request had no body.
-type Body struct {
+type requestBody struct {
 	Value   any
 	Present bool
 }
@@ -30,31 +30,31 @@ type Body struct {
 //   - any other Content-Type with a non-empty body: 415.
 //
 // An empty body is not Present.
-func readBody(r *http.Request, max int64) (Body, error) {
+func readBody(r *http.Request, max int64) (requestBody, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return Body{}, nil
+		return requestBody{}, nil
 	}
 	if r.ContentLength > max {
-		return Body{}, &Error{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
+		return requestBody{}, &httpError{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
 			Message: messageRequestTooLarge, Code: codePayloadTooLarge}
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 	if err != nil {
-		return Body{}, newError(http.StatusBadRequest, "", "could not read the request body: %v", err)
+		return requestBody{}, newError(http.StatusBadRequest, "", "could not read the request body: %v", err)
 	}
 	if int64(len(data)) > max {
-		return Body{}, &Error{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
+		return requestBody{}, &httpError{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
 			Message: messageRequestTooLarge, Code: codePayloadTooLarge}
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return Body{}, nil
+		return requestBody{}, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	mt := ""
 	if ct != "" {
 		mt, _, err = mime.ParseMediaType(ct)
 		if err != nil {
-			return Body{}, newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
+			return requestBody{}, newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
 				"unsupported Content-Type %q", ct)
 		}
 	}
@@ -64,17 +64,17 @@ func readBody(r *http.Request, max int64) (Body, error) {
 	case mt == "application/x-www-form-urlencoded":
 		v, err := filter.ParseQuery(string(data))
 		if err != nil {
-			return Body{}, err
+			return requestBody{}, err
 		}
-		return Body{Value: v, Present: true}, nil
+		return requestBody{Value: v, Present: true}, nil
 	}
-	return Body{}, newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
+	return requestBody{}, newError(http.StatusUnsupportedMediaType, codeUnsupportedMedia,
 		"unsupported Content-Type %q: send application/json or application/x-www-form-urlencoded", mt)
 }
 
 // decodeJSONBody decodes one JSON value; numbers become float64 as in the
 // engine's records.
-func decodeJSONBody(data []byte) (Body, error) {
+func decodeJSONBody(data []byte) (requestBody, error) {
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		msg := err.Error()
@@ -83,15 +83,15 @@ func decodeJSONBody(data []byte) (Body, error) {
 			msg = strings.TrimPrefix(msg, "invalid character ") // keep it short, as JSON.parse does
 			msg = "Unexpected token in JSON at position " + itoa(se.Offset) + ": " + msg
 		}
-		return Body{}, &Error{Status: http.StatusBadRequest, Name: nameSyntaxError, Message: msg, cause: err}
+		return requestBody{}, &httpError{Status: http.StatusBadRequest, Name: nameSyntaxError, Message: msg, cause: err}
 	}
-	return Body{Value: v, Present: true}, nil
+	return requestBody{Value: v, Present: true}, nil
 }
 
 // Object returns the body as an object: nil when there was no body (or a
 // JSON null), or a 400 "Value is not an object." for any other JSON value,
 // as strong-remoting answers for an object argument.
-func (b Body) Object() (map[string]any, error) {
+func (b requestBody) Object() (map[string]any, error) {
 	if !b.Present || b.Value == nil {
 		return nil, nil
 	}
@@ -104,7 +104,7 @@ func (b Body) Object() (map[string]any, error) {
 
 // Objects returns the body as an array of objects when it is a JSON array
 // (many is true), or as one object otherwise.
-func (b Body) Objects() (one map[string]any, many []map[string]any, isArray bool, err error) {
+func (b requestBody) Objects() (one map[string]any, many []map[string]any, isArray bool, err error) {
 	arr, ok := b.Value.([]any)
 	if !ok {
 		one, err = b.Object()

@@ -47,9 +47,9 @@ func TestReadBody(t *testing.T) {
 			}
 			b, err := readBody(r, max)
 			if tc.wantStatus != 0 {
-				var e *Error
+				var e *httpError
 				if !errors.As(err, &e) {
-					t.Fatalf("err = %v, want an *Error", err)
+					t.Fatalf("err = %v, want an *httpError", err)
 				}
 				name := e.Name
 				if name == "" {
@@ -82,19 +82,19 @@ func TestReadBodyContentLengthOverMax(t *testing.T) {
 func TestBodyObjects(t *testing.T) {
 	tests := []struct {
 		name      string
-		body      Body
+		body      requestBody
 		wantOne   map[string]any
 		wantMany  []map[string]any
 		wantArray bool
 		wantErr   bool
 	}{
-		{"absent", Body{}, nil, nil, false, false},
-		{"null", Body{Value: nil, Present: true}, nil, nil, false, false},
-		{"object", Body{Value: map[string]any{"a": 1.0}, Present: true}, map[string]any{"a": 1.0}, nil, false, false},
-		{"array", Body{Value: []any{map[string]any{"a": 1.0}}, Present: true}, nil, []map[string]any{{"a": 1.0}}, true, false},
-		{"array of scalars", Body{Value: []any{1.0}, Present: true}, nil, nil, true, true},
-		{"string", Body{Value: "x", Present: true}, nil, nil, false, true},
-		{"number", Body{Value: 4.0, Present: true}, nil, nil, false, true},
+		{"absent", requestBody{}, nil, nil, false, false},
+		{"null", requestBody{Value: nil, Present: true}, nil, nil, false, false},
+		{"object", requestBody{Value: map[string]any{"a": 1.0}, Present: true}, map[string]any{"a": 1.0}, nil, false, false},
+		{"array", requestBody{Value: []any{map[string]any{"a": 1.0}}, Present: true}, nil, []map[string]any{{"a": 1.0}}, true, false},
+		{"array of scalars", requestBody{Value: []any{1.0}, Present: true}, nil, nil, true, true},
+		{"string", requestBody{Value: "x", Present: true}, nil, nil, false, true},
+		{"number", requestBody{Value: 4.0, Present: true}, nil, nil, false, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

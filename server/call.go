@@ -98,7 +98,7 @@ func unsupportedParam(name, hint string) error {
 }
 
 // body reads the request body.
-func (c *call) body() (Body, error) {
+func (c *call) body() (requestBody, error) {
 	return readBody(c.r, c.srv.opts.MaxBodyBytes)
 }
 

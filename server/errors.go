@@ -10,15 +10,15 @@ import (
 	"github.com/relstore/relstore/filter"
 )
 
-// Error is an HTTP error answered in LoopBack 3's shape (strong-error-handler
-// with debug off):
+// httpError is an HTTP error answered in LoopBack 3's shape
+// (strong-error-handler with debug off):
 //
 //	{"error": {"statusCode": 404, "name": "Error", "message": "...", "code": "MODEL_NOT_FOUND"}}
 //
 // code and details appear only when set. A 5xx hides its cause: the body is
 // {"error": {"statusCode": 500, "message": "Internal Server Error"}}, and
 // the cause is only logged.
-type Error struct {
+type httpError struct {
 	Status  int    // HTTP status
 	Name    string // "Error" when empty; "ValidationError", "SyntaxError", ...
 	Message string
@@ -28,14 +28,14 @@ type Error struct {
 }
 
 // Error returns the message.
-func (e *Error) Error() string { return e.Message }
+func (e *httpError) Error() string { return e.Message }
 
 // Unwrap returns the error the HTTP error was made from, if any.
-func (e *Error) Unwrap() error { return e.cause }
+func (e *httpError) Unwrap() error { return e.cause }
 
-// newError builds an *Error with name "Error".
-func newError(status int, code, format string, args ...any) *Error {
-	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+// newError builds an *httpError with name "Error".
+func newError(status int, code, format string, args ...any) *httpError {
+	return &httpError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // Codes of the errors the server itself raises.
@@ -57,7 +57,7 @@ const (
 )
 
 // body returns the JSON body of the error.
-func (e *Error) body() map[string]any {
+func (e *httpError) body() map[string]any {
 	if e.Status >= 500 {
 		return map[string]any{"error": map[string]any{
 			"statusCode": e.Status,
@@ -82,7 +82,7 @@ func (e *Error) body() map[string]any {
 // returns to the HTTP error a LoopBack 3 client expects. It is the one
 // place where statuses are decided:
 //
-//   - *Error: as is;
+//   - *httpError: as is;
 //   - *engine.ValidationError: 422 ValidationError with details
 //     {context, codes, messages};
 //   - *filter.Error: 400 with its code;
@@ -94,17 +94,17 @@ func (e *Error) body() map[string]any {
 //     ErrReadOnly 403; ErrClosed 503;
 //   - an expired request deadline: 503;
 //   - anything else: 500, cause hidden from the client.
-func errorFor(err error) *Error {
+func errorFor(err error) *httpError {
 	if err == nil {
 		return nil
 	}
-	var he *Error
+	var he *httpError
 	if errors.As(err, &he) {
 		return he
 	}
 	var ve *engine.ValidationError
 	if errors.As(err, &ve) {
-		return &Error{Status: http.StatusUnprocessableEntity, Name: nameValidationError,
+		return &httpError{Status: http.StatusUnprocessableEntity, Name: nameValidationError,
 			Message: ve.Error(), cause: err,
 			Details: map[string]any{"context": ve.Model, "codes": ve.Codes, "messages": ve.Messages}}
 	}
@@ -114,7 +114,7 @@ func errorFor(err error) *Error {
 		if msg == "" {
 			msg = fe.Error()
 		}
-		return &Error{Status: http.StatusBadRequest, Message: msg, Code: fe.Code, cause: err}
+		return &httpError{Status: http.StatusBadRequest, Message: msg, Code: fe.Code, cause: err}
 	}
 	var ee *engine.Error
 	if errors.As(err, &ee) {
@@ -122,18 +122,18 @@ func errorFor(err error) *Error {
 		if status == 0 {
 			status = statusOfKind(ee.Kind)
 		}
-		return &Error{Status: status, Message: ee.Message, Code: ee.Code, cause: err}
+		return &httpError{Status: status, Message: ee.Message, Code: ee.Code, cause: err}
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return &Error{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
+		return &httpError{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
 			Message: messageRequestTooLarge, cause: err}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Status: http.StatusServiceUnavailable, Code: codeRequestTimeout,
+		return &httpError{Status: http.StatusServiceUnavailable, Code: codeRequestTimeout,
 			Message: "the request took too long", cause: err}
 	}
-	return &Error{Status: statusOfKind(err), Message: err.Error(), cause: err}
+	return &httpError{Status: statusOfKind(err), Message: err.Error(), cause: err}
 }
 
 // statusOfKind is the HTTP status of an engine sentinel error (500 for
@@ -165,7 +165,7 @@ func notFoundAs(err error, code, format string, args ...any) error {
 	if err == nil || !errors.Is(err, engine.ErrNotFound) {
 		return err
 	}
-	return &Error{Status: http.StatusNotFound, Code: code, Message: fmt.Sprintf(format, args...), cause: err}
+	return &httpError{Status: http.StatusNotFound, Code: code, Message: fmt.Sprintf(format, args...), cause: err}
 }
 
 // relationNotFoundAs is notFoundAs for relation routes: an *engine.Error

@@ -44,7 +44,7 @@ func TestErrorFor(t *testing.T) {
 		{"closed hides cause", engine.ErrClosed, map[string]any{"statusCode": 503, "message": "Service Unavailable"}},
 		{"timeout hides cause", context.DeadlineExceeded, map[string]any{"statusCode": 503, "message": "Service Unavailable"}},
 		{"too large", &http.MaxBytesError{Limit: 10}, map[string]any{"statusCode": 413, "name": "PayloadTooLargeError", "message": "request entity too large"}},
-		{"server error", &Error{Status: 404, Code: "MODEL_NOT_FOUND", Message: "m"},
+		{"server error", &httpError{Status: 404, Code: "MODEL_NOT_FOUND", Message: "m"},
 			map[string]any{"statusCode": 404, "name": "Error", "message": "m", "code": "MODEL_NOT_FOUND"}},
 		{"anything else is a hidden 500", errors.New("disk on fire"), map[string]any{"statusCode": 500, "message": "Internal Server Error"}},
 	}

@@ -42,9 +42,9 @@ type modelRoutes struct {
 	routes []*route
 }
 
-// Router maps API paths to the remote methods of the exposed models. It is
+// router maps API paths to the remote methods of the exposed models. It is
 // built from a schema.Set and immutable afterwards.
-type Router struct {
+type router struct {
 	set    *schema.Set
 	models []*modelRoutes
 }
@@ -85,8 +85,8 @@ func splitPath(p string) []string {
 }
 
 // newRouter builds the routes of every exposed model of set.
-func newRouter(set *schema.Set) *Router {
-	rt := &Router{set: set}
+func newRouter(set *schema.Set) *router {
+	rt := &router{set: set}
 	if set == nil {
 		return rt
 	}
@@ -171,8 +171,11 @@ func scopeRoutes(m *schema.Model) []*route {
 //	                            GET, PUT, DELETE /{id}/rel/{fk}
 //	through, habtm, refsMany    the above and PUT, DELETE, HEAD /{id}/rel/rel/{fk}
 func relationRoutes(rel *schema.Relation) []*route {
-	p := relationPath(rel)
-	one := []string{paramID, p}
+	at := func(tail ...string) []string {
+		segs := append([]string{paramID}, splitPath(relationPath(rel))...)
+		return append(segs, tail...)
+	}
+	one := at()
 	mk := func(method, what string, segs []string, write bool, h handlerFunc) *route {
 		return &route{method: method, segs: segs, name: "prototype.__" + what + "__" + rel.Name, write: write, rel: rel, handler: h}
 	}
@@ -187,8 +190,8 @@ func relationRoutes(rel *schema.Relation) []*route {
 			mk(http.MethodDelete, "destroy", one, true, handleRelatedDestroy),
 		}
 	}
-	count := []string{paramID, p, "count"}
-	byFK := []string{paramID, p, paramFK}
+	count := at("count")
+	byFK := at(paramFK)
 	rs := []*route{
 		mk(http.MethodGet, "get", one, false, handleRelatedGet),
 		mk(http.MethodPost, "create", one, true, handleRelatedCreate),
@@ -199,7 +202,7 @@ func relationRoutes(rel *schema.Relation) []*route {
 		mk(http.MethodDelete, "destroyById", byFK, true, handleRelatedDestroyByID),
 	}
 	if rel.Through != "" || rel.Type == schema.RelHasAndBelongsToMany || rel.Type == schema.RelReferencesMany {
-		link := []string{paramID, p, "rel", paramFK}
+		link := at("rel", paramFK)
 		rs = append(rs,
 			mk(http.MethodPut, "link", link, true, handleLink),
 			mk(http.MethodDelete, "unlink", link, true, handleUnlink),
@@ -223,7 +226,7 @@ type match struct {
 // model has the path, model is nil; when the model has no such route,
 // route is nil. HEAD uses an explicit HEAD route when one matches the
 // path, else the GET route.
-func (rt *Router) lookup(method string, segs []string) match {
+func (rt *router) lookup(method string, segs []string) match {
 	mr := rt.modelFor(segs)
 	if mr == nil {
 		return match{}
@@ -251,7 +254,7 @@ func (rt *Router) lookup(method string, segs []string) match {
 
 // modelFor returns the model whose path is the longest prefix of segs
 // (an exact-case match wins over a case-insensitive one).
-func (rt *Router) modelFor(segs []string) *modelRoutes {
+func (rt *router) modelFor(segs []string) *modelRoutes {
 	var best *modelRoutes
 	bestExact := false
 	for _, mr := range rt.models {

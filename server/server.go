@@ -76,7 +76,7 @@ type server struct {
 	shutdown <-chan struct{}
 
 	mu     sync.Mutex
-	router *Router // routes of the schema it was built from
+	router *router // routes of the schema it was built from
 }
 
 // New returns LoopBack 3's REST API over db, mounted at opts.APIRoot, plus
@@ -109,7 +109,7 @@ func New(db *engine.DB, opts *Options) http.Handler {
 }
 
 // routes returns the router of the DB's current schema.
-func (s *server) routes() *Router {
+func (s *server) routes() *router {
 	set := s.db.Schema()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,7 +133,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"panic", v, "stack", string(debug.Stack()))
 			if !rw.wroteHeader {
 				writeJSON(rw, r, http.StatusInternalServerError,
-					(&Error{Status: http.StatusInternalServerError}).body())
+					(&httpError{Status: http.StatusInternalServerError}).body())
 			}
 		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status,
@@ -197,7 +197,7 @@ func (s *server) authorized(r *http.Request) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.Token)) == 1
 }
 
-func errUnauthorized() *Error {
+func errUnauthorized() *httpError {
 	return newError(http.StatusUnauthorized, codeAuthRequired, "Authorization Required")
 }
 

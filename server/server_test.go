@@ -232,7 +232,7 @@ func TestReadOnly(t *testing.T) {
 // "Boom" with handler h.
 func injectRoute(s *server, h handlerFunc) {
 	m := s.db.Schema().Model("Customer")
-	s.router = &Router{set: s.db.Schema(), models: []*modelRoutes{{model: m, path: []string{"Boom"},
+	s.router = &router{set: s.db.Schema(), models: []*modelRoutes{{model: m, path: []string{"Boom"},
 		routes: []*route{{method: http.MethodGet, segs: nil, name: "boom", handler: h}}}}}
 }
 

@@ -58,7 +58,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	var sum workload.Summary
 	var lines []workload.Line
 	status := exitOK
-	started := time.Now()
+	started, loadBefore := time.Now(), loadAvg()
 	ctx := context.Background()
 	for i := range cfg.rounds {
 		for _, sys := range systems {
@@ -87,7 +87,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		status = exitFailed
 	}
 	if cfg.markdown != "" {
-		rep := report{cfg: cfg, fingerprint: fp, machine: describeMachine(), started: started,
+		rep := report{cfg: cfg, loadBefore: loadBefore, fingerprint: fp, machine: describeMachine(), started: started,
 			elapsed: time.Since(started), summary: &sum, lines: lines}
 		if err := rep.writeFile(cfg.markdown); err != nil {
 			fmt.Fprintln(stderr, "workload:", err)

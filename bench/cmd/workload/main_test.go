@@ -53,7 +53,7 @@ func TestRunEndToEndInterleavesRounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"## Machine", "fingerprint `", `"system":"sqlite-mem"`, "Q6 [two-step/structs]"} {
+	for _, s := range []string{"## Machine", "load average", "fingerprint `", `"system":"sqlite-mem"`, "Q6 [two-step/structs]"} {
 		if !bytes.Contains(b, []byte(s)) {
 			t.Errorf("report lacks %q", s)
 		}

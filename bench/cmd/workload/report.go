@@ -20,6 +20,9 @@ type machine struct {
 	Kernel   string
 	Go       string
 	TempDir  string
+	// LoadAvg is /proc/loadavg's 1, 5 and 15 minute load averages when the
+	// machine was described: other work on a shared host skews figures.
+	LoadAvg string
 }
 
 // describeMachine reads what Linux tells about the host; missing pieces
@@ -36,7 +39,17 @@ func describeMachine() machine {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
+	m.LoadAvg = loadAvg()
 	return m
+}
+
+// loadAvg returns the first three fields of /proc/loadavg, or "unknown".
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // procField returns the value of the first "key : value" line of a /proc
@@ -59,6 +72,7 @@ func procField(path, key string) string {
 // report is the markdown account of a run (bench/RESULTS.md).
 type report struct {
 	cfg         *config
+	loadBefore  string // load average when the run started
 	fingerprint string
 	machine     machine
 	started     time.Time
@@ -88,8 +102,9 @@ func (r *report) write(b *bytes.Buffer) error {
 	fmt.Fprintf(b, "Do not compare absolute figures across machines or runs; compare the ratios of one run.\n\n")
 	fmt.Fprintf(b, "## Machine\n\n")
 	fmt.Fprintf(b, "| | |\n|---|---|\n")
-	fmt.Fprintf(b, "| CPU | %s, %d cores visible |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n| temporary directory | %s |\n\n",
+	fmt.Fprintf(b, "| CPU | %s, %d cores visible |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n| temporary directory | %s |\n",
 		m.CPU, m.Cores, m.MemTotal, m.Kernel, m.Go, m.TempDir)
+	fmt.Fprintf(b, "| load average (1/5/15 min) | %s at the start, %s at the end |\n\n", r.loadBefore, m.LoadAvg)
 	fmt.Fprintf(b, "## Run\n\n")
 	fmt.Fprintf(b, "Workload version 1, SCALE=%v, seed %d, fingerprint `%s`, %d round(s), REPS=%d",
 		r.cfg.scale, r.cfg.seed, r.fingerprint, r.cfg.rounds, r.cfg.reps)

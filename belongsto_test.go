@@ -1,0 +1,68 @@
+package relstore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/relstore/relstore"
+)
+
+// OrderRepo is an LB4-style repository: the CRUD set plus relation
+// accessors.
+type OrderRepo struct {
+	*relstore.Repo[Order]
+	Customer relstore.BelongsToAccessor[Customer]
+	Items    relstore.HasManyFactory[Item]
+	Tags     relstore.HasManyFactory[Tag]
+}
+
+func newOrderRepo(db *relstore.DB) *OrderRepo {
+	orders := relstore.NewRepo[Order](db)
+	return &OrderRepo{
+		Repo:     orders,
+		Customer: relstore.BelongsTo[Customer](orders, "customer"),
+		Items:    relstore.HasMany[Item](orders, "items"),
+		Tags:     relstore.HasMany[Tag](orders, "tags"),
+	}
+}
+
+func TestBelongsTo(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) *relstore.DB) {
+		s := defineShop(t, open(t))
+		seed(t, s)
+		ctx := context.Background()
+		orders := newOrderRepo(s.db)
+
+		c, err := orders.Customer(ctx, 3)
+		require.NoError(t, err)
+		require.Equal(t, "Bob", c.Name)
+
+		_, err = orders.Customer(ctx, 99)
+		require.ErrorIs(t, err, relstore.ErrNotFound, "no such order")
+
+		// An order whose foreign key is unset has no customer.
+		o := &Order{Total: 1}
+		require.NoError(t, orders.Create(ctx, o))
+		_, err = orders.Customer(ctx, o.ID)
+		require.ErrorIs(t, err, relstore.ErrNotFound)
+
+		// A dangling key (the relation is not strict) has none either.
+		o2 := &Order{Total: 1, CustomerID: 77}
+		require.NoError(t, orders.Create(ctx, o2))
+		_, err = orders.Customer(ctx, o2.ID)
+		require.ErrorIs(t, err, relstore.ErrNotFound)
+
+		_, err = relstore.BelongsTo[Customer](orders.Repo, "buyer")(ctx, 1)
+		require.ErrorIs(t, err, relstore.ErrNotFound, "unknown relation")
+		var rerr *relstore.Error
+		require.ErrorAs(t, err, &rerr)
+		require.Equal(t, "UNKNOWN_RELATION", rerr.Code)
+
+		_, err = relstore.BelongsTo[Tag](orders.Repo, "customer")(ctx, 1)
+		require.ErrorIs(t, err, relstore.ErrBadRequest, "wrong target type")
+		_, err = relstore.BelongsTo[Item](orders.Repo, "items")(ctx, 1)
+		require.ErrorIs(t, err, relstore.ErrBadRequest, "a to-many relation")
+	})
+}
