@@ -329,29 +329,30 @@ func sliceCodec(t reflect.Type, ec *codec) *codec {
 			dst := reflect.NewAt(t, p).Elem()
 			switch x := v.(type) {
 			case []any:
-				s := reflect.MakeSlice(t, len(x), len(x))
-				for i, el := range x {
-					if err := ec.dec(s.Index(i).Addr().UnsafePointer(), el); err != nil {
-						return fmt.Errorf("[%d]: %w", i, err)
-					}
-				}
-				dst.Set(s)
+				return fill(dst, x, ec.dec)
 			case []map[string]any:
-				s := reflect.MakeSlice(t, len(x), len(x))
-				for i, el := range x {
-					if err := ec.dec(s.Index(i).Addr().UnsafePointer(), el); err != nil {
-						return fmt.Errorf("[%d]: %w", i, err)
-					}
-				}
-				dst.Set(s)
+				return fill(dst, x, ec.dec)
 			case nil:
 				dst.SetZero()
-			default:
-				return decodeError(v, "an array")
+				return nil
 			}
-			return nil
+			return decodeError(v, "an array")
 		},
 	}
+}
+
+// fill makes dst a new slice of the elements of xs decoded by dec. A new
+// array is allocated: the slice dst held before is not written to.
+func fill[E any](dst reflect.Value, xs []E, dec func(p unsafe.Pointer, v any) error) error {
+	dst.SetZero()
+	dst.Grow(len(xs))
+	dst.SetLen(len(xs))
+	for i, x := range xs {
+		if err := dec(dst.Index(i).Addr().UnsafePointer(), x); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // mapCodec: objects with typed values; an empty map is zero.

@@ -49,9 +49,11 @@ type DB struct {
 	eng    *engine.DB
 	logger *slog.Logger
 
-	mu      sync.Mutex
-	sources []source // every definition given, in order
-	pending error    // why the last Resolve waits, nil when all are defined
+	mu      sync.Mutex // serializes definitions
+	sources []source   // every definition given, in order
+
+	pmu     sync.Mutex // guards pending alone: read by failing operations
+	pending error      // why the definitions wait, nil when all are defined
 }
 
 // source is one definition given to the DB: a JSON document, a folder, or a
@@ -150,8 +152,15 @@ func (db *DB) define(srcs ...source) error {
 	if err != nil {
 		return err
 	}
-	db.sources, db.pending = next, pending
+	db.sources = next
+	db.setPending(pending)
 	return nil
+}
+
+func (db *DB) setPending(err error) {
+	db.pmu.Lock()
+	db.pending = err
+	db.pmu.Unlock()
 }
 
 // resolve loads every source into one loader and defines the resolved set
@@ -185,9 +194,9 @@ func (db *DB) notReady(model string, err error) error {
 	if !errors.Is(err, ErrUnknownModel) {
 		return err
 	}
-	db.mu.Lock()
+	db.pmu.Lock()
 	pending := db.pending
-	db.mu.Unlock()
+	db.pmu.Unlock()
 	if pending == nil {
 		return err
 	}

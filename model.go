@@ -49,7 +49,8 @@ type structModel struct {
 	id        *field // the id field, or nil
 	nested    []reflect.Type
 	codec     *codec
-	err       error
+	err       error // the type cannot be encoded or decoded
+	defErr    error // the type cannot define a model
 }
 
 // field is one exported field of a struct model.
@@ -131,15 +132,14 @@ func (sm *structModel) errorf(f *field, format string, args ...any) error {
 	return defErrorf("%s: %s", where, fmt.Sprintf(format, args...))
 }
 
-// analyze fills sm from its type.
+// analyze fills sm from its type. What the codec needs (the fields, their
+// names and types) fails the analysis; what only the model definition needs
+// (tags, relations, settings) is kept in defErr, reported by Define, so
+// that NewRepo works on any struct whose fields match a model defined from
+// JSON.
 func (sm *structModel) analyze(created *[]reflect.Type) error {
 	if err := sm.walk(sm.typ, 0, ""); err != nil {
 		return err
-	}
-	if sm.typ.Name() != "" || sm.name != "" {
-		if err := sm.checkName(); err != nil {
-			return err
-		}
 	}
 	// Relations declared on this struct: hasMany/hasOne on the relation
 	// field, belongsTo on the foreign key.
@@ -149,15 +149,11 @@ func (sm *structModel) analyze(created *[]reflect.Type) error {
 		case f.tag.has("hasMany") || f.tag.has("hasOne"):
 			f.relation = true
 			rel, err := sm.toManyRelation(f, created)
-			if err != nil {
-				return err
-			}
+			sm.defFail(err)
 			sm.relations = append(sm.relations, member{f.name, rel})
 		case f.tag.has("belongsTo"):
 			name, rel, err := sm.belongsToRelation(f)
-			if err != nil {
-				return err
-			}
+			sm.defFail(err)
 			sm.relations = append(sm.relations, member{name, rel})
 			belongs[name] = true
 		}
@@ -165,7 +161,7 @@ func (sm *structModel) analyze(created *[]reflect.Type) error {
 	for _, f := range sm.fields {
 		if belongs[f.name] && !f.relation {
 			if len(f.tag) > 0 {
-				return sm.errorf(f, "the field holding relation %q takes no relstore tag", f.name)
+				sm.defFail(sm.errorf(f, "the field holding relation %q takes no relstore tag", f.name))
 			}
 			f.relation = true
 		}
@@ -179,13 +175,12 @@ func (sm *structModel) analyze(created *[]reflect.Type) error {
 		if f.relation {
 			continue
 		}
-		if f.def, err = sm.propertyDef(f, created); err != nil {
-			return err
-		}
+		f.def, err = sm.propertyDef(f, created)
+		sm.defFail(err)
 		if f.tag.has("id") {
 			if sm.id != nil && sm.id.tag.has("id") {
 				if v, _ := f.tag.get("id"); v == "" || v == "1" {
-					return sm.errorf(f, "a second id field (%s); give composite ids positions: id=1, id=2", sm.id.goName)
+					sm.defFail(sm.errorf(f, "a second id field (%s); give composite ids positions: id=1, id=2", sm.id.goName))
 				}
 				continue
 			}
@@ -203,6 +198,13 @@ func (sm *structModel) analyze(created *[]reflect.Type) error {
 	return nil
 }
 
+// defFail records the first error of the model definition.
+func (sm *structModel) defFail(err error) {
+	if err != nil && sm.defErr == nil {
+		sm.defErr = err
+	}
+}
+
 // walk collects the exported fields of t (at offset off), flattening
 // embedded structs, and reads the Model marker.
 func (sm *structModel) walk(t reflect.Type, off uintptr, prefix string) error {
@@ -210,7 +212,7 @@ func (sm *structModel) walk(t reflect.Type, off uintptr, prefix string) error {
 		sf := t.Field(i)
 		if sf.Type == modelType {
 			if err := sm.marker(sf.Tag.Get("relstore")); err != nil {
-				return sm.errorf(nil, "relstore.Model tag: %v", err)
+				sm.defFail(sm.errorf(nil, "relstore.Model tag: %v", err))
 			}
 			continue
 		}
@@ -239,15 +241,16 @@ func (sm *structModel) walk(t reflect.Type, off uintptr, prefix string) error {
 			f.name = lowerCamel(sf.Name)
 		}
 		tg, err := parseTag(rtag)
-		if err != nil {
-			return sm.errorf(f, "relstore tag: %v", err)
+		if err == nil {
+			err = checkTagKeys(tg)
 		}
-		f.tag = tg
-		if err := checkTagKeys(f.tag); err != nil {
-			return sm.errorf(f, "relstore tag: %v", err)
+		if err != nil {
+			sm.defFail(sm.errorf(f, "relstore tag: %v", err))
+		} else {
+			f.tag = tg
 		}
 		if strings.Contains(f.name, ".") || f.name == "constructor" {
-			return sm.errorf(f, "property name %q is not allowed", f.name)
+			sm.defFail(sm.errorf(f, "property name %q is not allowed", f.name))
 		}
 		if other := sm.byName[f.name]; other != nil {
 			return sm.errorf(f, "property %q is also the name of field %s", f.name, other.goName)
@@ -649,6 +652,9 @@ func (sm *structModel) typeDef(t reflect.Type, created *[]reflect.Type) (any, er
 		if len(nm.relations) > 0 {
 			return nil, fmt.Errorf("nested type %s declares relations; only models stored on their own have relations", t)
 		}
+		if nm.defErr != nil {
+			return nil, nm.defErr
+		}
 		if t.Name() == "" {
 			// An anonymous struct: an inline object type, which the loader
 			// names "<Owner>_<property>".
@@ -710,6 +716,23 @@ func (sm *structModel) definition(persisted bool) []byte {
 	return b
 }
 
+// definable reports why sm (or a nested type it uses) cannot define a
+// model, or nil.
+func (sm *structModel) definable() error {
+	if err := sm.checkName(); err != nil {
+		return err
+	}
+	if sm.defErr != nil {
+		return sm.defErr
+	}
+	for _, nm := range sm.nestedClosure() {
+		if nm.defErr != nil {
+			return nm.defErr
+		}
+	}
+	return nil
+}
+
 // nestedClosure lists the named struct types sm uses as property types,
 // directly or through other nested types, each once.
 func (sm *structModel) nestedClosure() []*structModel {
@@ -749,7 +772,7 @@ func Define[T any](db *DB) error {
 	if err != nil {
 		return err
 	}
-	if err := sm.checkName(); err != nil {
+	if err := sm.definable(); err != nil {
 		return err
 	}
 	return db.defineStruct(sm)
@@ -793,7 +816,8 @@ func (db *DB) defineStruct(sm *structModel) error {
 	if err != nil {
 		return err
 	}
-	db.sources, db.pending = next, pending
+	db.sources = next
+	db.setPending(pending)
 	return nil
 }
 
@@ -820,6 +844,9 @@ func sameSources(a, b []source) bool {
 func Definition[T any]() ([]byte, error) {
 	sm, err := modelOf(reflect.TypeFor[T]())
 	if err != nil {
+		return nil, err
+	}
+	if err := sm.definable(); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

@@ -209,7 +209,7 @@ type (
 	}
 	badDup struct {
 		A int `json:"x"`
-		B int `json:"x"`
+		X int
 	}
 	badKeyTo struct {
 		N int `relstore:"keyTo=id"`

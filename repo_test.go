@@ -350,3 +350,42 @@ func TestRepo_ClosedDB(t *testing.T) {
 		require.True(t, errors.Is(db.Close(), relstore.ErrClosed))
 	})
 }
+
+func TestRepo_Concurrent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) *relstore.DB) {
+		s := defineShop(t, open(t))
+		ctx := context.Background()
+		const workers, each = 4, 20
+		errs := make(chan error, workers)
+		for w := 0; w < workers; w++ {
+			go func() {
+				// Each worker makes its own repositories: first use races
+				// with the others'.
+				customers := relstore.NewRepo[Customer](s.db)
+				ordersOf := relstore.HasMany[Order](customers, "orders")
+				for i := 0; i < each; i++ {
+					c := &Customer{Name: "worker"}
+					if err := customers.Create(ctx, c); err != nil {
+						errs <- err
+						return
+					}
+					if err := ordersOf(ctx, c.ID).Create(&Order{Total: float64(i)}); err != nil {
+						errs <- err
+						return
+					}
+					if _, err := customers.Find(ctx, relstore.Where("id", relstore.Eq, c.ID).Include("orders")); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for w := 0; w < workers; w++ {
+			require.NoError(t, <-errs)
+		}
+		n, err := s.orders.Count(ctx, nil)
+		require.NoError(t, err)
+		require.Equal(t, workers*each, n)
+	})
+}

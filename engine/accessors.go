@@ -398,13 +398,26 @@ func (tx *Tx) RelatedDeleteAll(model string, id any, relName string) (int, error
 		if err != nil {
 			return 0, err
 		}
+		n := 0
 		for _, r := range rows {
-			if err := tx.deleteRecord(rc.tms, r.pk, r.rec); err != nil {
+			cur, err := tx.getRecord(rc.tms, r.pk)
+			if err != nil {
 				return 0, err
 			}
+			if cur == nil {
+				continue // deleted by the cascade of an earlier one
+			}
+			if err := tx.deleteRecord(rc.tms, r.pk, cur); err != nil {
+				return 0, err
+			}
+			n++
 		}
-		_, err = tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: []any{}})
-		return len(rows), err
+		parent, err := tx.getRecord(rc.ms, rc.pk)
+		if err != nil || parent == nil {
+			return n, err
+		}
+		_, err = tx.patchRecord(rc.ms, rc.pk, rc.id, parent, map[string]any{rel.ForeignKey: []any{}})
+		return n, err
 	case rel.Type == schema.RelEmbedsMany:
 		items, _ := rc.rec[rel.Property].([]any)
 		_, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.Property: []any{}})

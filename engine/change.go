@@ -1,6 +1,9 @@
 package engine
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // changeBuffer is how many changes a subscriber may lag behind before the
 // oldest undelivered ones are dropped for it.
@@ -16,6 +19,7 @@ type Change struct {
 }
 
 type subscribers struct {
+	n    atomic.Int32 // len(subs), read without the lock on every write
 	mu   sync.Mutex
 	next int
 	subs map[int]*subscriber
@@ -41,11 +45,13 @@ func (db *DB) Subscribe(model string) (<-chan Change, func()) {
 	s.next++
 	sub := &subscriber{model: model, ch: make(chan Change, changeBuffer)}
 	s.subs[id] = sub
+	s.n.Store(int32(len(s.subs)))
 	var once sync.Once
 	return sub.ch, func() {
 		once.Do(func() {
 			s.mu.Lock()
 			delete(s.subs, id)
+			s.n.Store(int32(len(s.subs)))
 			s.mu.Unlock()
 			close(sub.ch)
 		})
@@ -73,11 +79,7 @@ func (s *subscribers) publish(changes []Change) {
 
 // record notes a change for subscribers; only tracked when someone listens.
 func (tx *Tx) record(c Change) {
-	s := &tx.db.subs
-	s.mu.Lock()
-	n := len(s.subs)
-	s.mu.Unlock()
-	if n > 0 {
+	if tx.db.subs.n.Load() > 0 {
 		tx.changes = append(tx.changes, c)
 	}
 }

@@ -274,7 +274,7 @@ func (db *DB) Repair(ctx context.Context) error {
 					return err
 				}
 				for _, k := range keys {
-					tx.ov.Delete(k)
+					tx.del(k)
 				}
 				t := index.NewTree()
 				tx.trees[sp] = t
@@ -295,7 +295,7 @@ func (db *DB) Repair(ctx context.Context) error {
 								return false, fmt.Errorf("%w: model %q index %q: a value is shared by two records", ErrUniqueViolation, ms.m.Name, sp.Name)
 							}
 						}
-						tx.ov.Set(sp.Key(e), sp.Value(e))
+						tx.put(sp.Key(e), sp.Value(e))
 						t.Set(e.Item)
 					}
 				}

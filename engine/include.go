@@ -32,9 +32,9 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 		if err != nil {
 			return nil, err
 		}
-		scope := inc.Scope
-		if scope == nil {
-			scope = &filter.Filter{}
+		scope, err := tx.includeScope(rel, inc.Scope)
+		if err != nil {
+			return nil, err
 		}
 		toOne := rel.Type == schema.RelBelongsTo || rel.Type == schema.RelHasOne || rel.Type == schema.RelEmbedsOne
 		// Per parent: where, order, skip, limit.
@@ -81,7 +81,7 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 		}
 		// Shape all kept children of this relation at once (nested
 		// includes batched over every parent), per target model.
-		shaped, err := tx.shapeChildren(rel, recs, kept, scope, depth)
+		shaped, err := tx.shapeChildren(ms, rel, recs, kept, scope, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 
 // shapeChildren applies fields, nested includes and output rules to the
 // kept children of every parent, grouping by target model.
-func (tx *Tx) shapeChildren(rel *schema.Relation, parents []map[string]any, kept [][]row, scope *filter.Filter, depth int) ([][]map[string]any, error) {
+func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[string]any, kept [][]row, scope *filter.Filter, depth int) ([][]map[string]any, error) {
 	out := make([][]map[string]any, len(kept))
 	if rel.Type == schema.RelEmbedsOne || rel.Type == schema.RelEmbedsMany {
 		for i, rows := range kept {
@@ -144,11 +144,128 @@ func (tx *Tx) shapeChildren(rel *schema.Relation, parents []map[string]any, kept
 		if err != nil {
 			return nil, err
 		}
+		// As LoopBack, the include's fields always keep the key the child
+		// is joined on.
+		key := joinKey(tms, rel)
+		keep := scope.Fields != nil && key != "" && !tms.m.IsHidden(key) && !tms.m.IsProtected(key)
 		for k, p := range ps {
+			if keep {
+				if v, ok := rows[k].rec[key]; ok {
+					if _, shown := shaped[k][key]; !shown {
+						shaped[k][key] = v
+					}
+				}
+			}
 			out[p.parent][p.idx] = shaped[k]
 		}
 	}
 	return out, nil
+}
+
+// joinKey is the property of a child record its include joins on
+// (LoopBack's keyTo): the foreign key of a hasMany/hasOne child, the key of
+// a belongsTo or referencesMany target, the id of a through target.
+func joinKey(tms *modelState, rel *schema.Relation) string {
+	switch {
+	case rel.Through != "":
+		return targetKeyName(tms, &schema.Relation{})
+	case rel.Type == schema.RelHasMany || rel.Type == schema.RelHasOne:
+		return rel.ForeignKey
+	case rel.Type == schema.RelBelongsTo && rel.Polymorphic != nil:
+		return targetKeyName(tms, &schema.Relation{})
+	case rel.Type == schema.RelBelongsTo || rel.Type == schema.RelReferencesMany:
+		return targetKeyName(tms, rel)
+	}
+	return ""
+}
+
+// includeScope is the filter an include applies to each parent's children:
+// the include's own scope combined with the relation's scope and the
+// target's default scope as LoopBack merges them into the include query
+// (mergeQuery): the relation scope's limit, skip and fields win over the
+// include's; an order comes from the include, else the relation scope,
+// else the target's default scope; the relation scope's includes come
+// first, then the include's other ones. (Both scopes' where are applied by
+// relatedBatch.) The default scope's limit is not applied: it would cap
+// the children of all parents together.
+func (tx *Tx) includeScope(rel *schema.Relation, scope *filter.Filter) (*filter.Filter, error) {
+	if scope == nil {
+		scope = &filter.Filter{}
+	}
+	tms := tx.st.models[rel.Model]
+	if tms == nil || (rel.Type == schema.RelBelongsTo && rel.Polymorphic != nil) {
+		return scope, nil
+	}
+	var relScope, defScope *filter.Filter
+	if raw := withoutWhere(rel.Scope); raw != nil {
+		f, err := filter.Parse(raw, tms.m, tx.st.set)
+		if err != nil {
+			return nil, err
+		}
+		relScope = f
+	}
+	if o, ok := tms.m.Scope["order"]; ok && o != nil {
+		f, err := filter.Parse(map[string]any{"order": o}, tms.m, tx.st.set)
+		if err != nil {
+			return nil, err
+		}
+		defScope = f
+	}
+	if relScope == nil && (defScope == nil || len(scope.Order) > 0) {
+		return scope, nil
+	}
+	eff := *scope
+	if relScope != nil {
+		if _, ok := rel.Scope["limit"]; ok {
+			eff.Limit = relScope.Limit
+		}
+		if _, ok := rel.Scope["skip"]; ok {
+			eff.Skip = relScope.Skip
+		} else if _, ok := rel.Scope["offset"]; ok {
+			eff.Skip = relScope.Skip
+		}
+		if _, ok := rel.Scope["fields"]; ok {
+			eff.Fields = relScope.Fields
+		}
+		if len(eff.Order) == 0 {
+			eff.Order = relScope.Order
+		}
+		if len(relScope.Include) > 0 {
+			incs := append([]*filter.Include(nil), relScope.Include...)
+			for _, inc := range scope.Include {
+				dup := false
+				for _, r := range relScope.Include {
+					dup = dup || r.Name == inc.Name
+				}
+				if !dup {
+					incs = append(incs, inc)
+				}
+			}
+			eff.Include = incs
+		}
+	}
+	if len(eff.Order) == 0 && defScope != nil {
+		eff.Order = defScope.Order
+	}
+	return &eff, nil
+}
+
+// withoutWhere returns a scope filter without its where, or nil when
+// nothing else is left.
+func withoutWhere(scope map[string]any) map[string]any {
+	if len(scope) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(scope))
+	for k, v := range scope {
+		if k != "where" {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func itoa(n int) string { return formatNumber(float64(n)) }

@@ -224,8 +224,9 @@ func idString(id any) string {
 // properties (and without protected ones when nested inside an include).
 func output(m *schema.Model, rec map[string]any, nested bool) map[string]any {
 	out := make(map[string]any, len(rec))
+	hide := len(m.Hidden) > 0 || (nested && len(m.Protected) > 0)
 	for k, v := range rec {
-		if m.IsHidden(k) || (nested && m.IsProtected(k)) {
+		if hide && (m.IsHidden(k) || (nested && m.IsProtected(k))) {
 			continue
 		}
 		switch x := v.(type) {

@@ -47,9 +47,23 @@ func (tx *Tx) checkIntegrity(ms *modelState, rec map[string]any) error {
 }
 
 // applyDeletePolicies runs the onDelete policies of the relations of a
-// record about to be deleted. Restrictions are checked first, so a refused
-// delete writes nothing; cascades recurse through deleteRecord.
+// record about to be deleted. The whole cascade tree is checked for
+// restrictions first (the record's own restrict relations and those of
+// every record a cascade would delete), so a refused delete writes nothing,
+// even inside a longer transaction; then cascades delete recursively and
+// setNull clears foreign keys.
 func (tx *Tx) applyDeletePolicies(ms *modelState, rec map[string]any) error {
+	if err := tx.checkRestrict(ms, rec, nil, map[string]bool{}); err != nil {
+		return err
+	}
+	return tx.runDeletePolicies(ms, rec)
+}
+
+// checkRestrict refuses the delete of rec when a restrict relation of rec,
+// or of a record a cascade from rec would delete, still has rows. root is
+// the record whose delete was asked for (nil: rec itself); seen holds the
+// records already visited (cycles of cascades).
+func (tx *Tx) checkRestrict(ms *modelState, rec map[string]any, root *restrictRoot, seen map[string]bool) error {
 	var blocking []string
 	for _, rel := range ms.m.Relations {
 		if rel.OnDelete != "restrict" {
@@ -66,9 +80,54 @@ func (tx *Tx) applyDeletePolicies(ms *modelState, rec map[string]any) error {
 	if len(blocking) > 0 {
 		sort.Strings(blocking)
 		ids, _ := ms.idOf(rec)
-		return &Error{Kind: ErrDeleteRestricted, Status: 409, Code: "DELETE_RESTRICTED",
-			Message: fmt.Sprintf("Cannot delete %s %s: related records exist in %s", ms.m.Name, idString(first(ids)), strings.Join(blocking, ", "))}
+		msg := fmt.Sprintf("Cannot delete %s %s: related records exist in %s", ms.m.Name, idString(first(ids)), strings.Join(blocking, ", "))
+		if root != nil {
+			msg = fmt.Sprintf("Cannot delete %s %s: it cascades to %s %s, whose related records exist in %s",
+				root.model, idString(root.id), ms.m.Name, idString(first(ids)), strings.Join(blocking, ", "))
+		}
+		return &Error{Kind: ErrDeleteRestricted, Status: 409, Code: "DELETE_RESTRICTED", Message: msg}
 	}
+	for _, rel := range ms.m.Relations {
+		// Rows a cascade deletes (and the links setNull removes on a
+		// through relation) are deleted in turn: check their policies.
+		if rel.OnDelete != "cascade" && !(rel.OnDelete == "setNull" && rel.Through != "") {
+			continue
+		}
+		cms := tx.policyModel(rel)
+		if cms == nil {
+			continue
+		}
+		rows, err := tx.policyRows(ms, rel, rec)
+		if err != nil {
+			return err
+		}
+		next := root
+		if next == nil {
+			ids, _ := ms.idOf(rec)
+			next = &restrictRoot{model: ms.m.Name, id: first(ids)}
+		}
+		for _, r := range rows {
+			k := cms.m.Name + "\x00" + string(r.pk)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if err := tx.checkRestrict(cms, r.rec, next, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// restrictRoot names the record whose delete started a cascade.
+type restrictRoot struct {
+	model string
+	id    any
+}
+
+// runDeletePolicies applies cascade and setNull once restrictions passed.
+func (tx *Tx) runDeletePolicies(ms *modelState, rec map[string]any) error {
 	for _, rel := range ms.m.Relations {
 		switch rel.OnDelete {
 		case "cascade", "setNull":
@@ -84,28 +143,48 @@ func (tx *Tx) applyDeletePolicies(ms *modelState, rec map[string]any) error {
 			return err
 		}
 		for _, r := range rows {
+			// Read each row again: an earlier cascade of this delete may
+			// have deleted or changed it.
+			cur, err := tx.getRecord(cms, r.pk)
+			if err != nil {
+				return err
+			}
+			if cur == nil {
+				continue
+			}
 			if rel.OnDelete == "cascade" || rel.Through != "" {
 				// A through row without its source is meaningless: setNull
 				// on a through relation removes the links.
-				cur, err := tx.getRecord(cms, r.pk)
-				if err != nil {
-					return err
-				}
-				if cur == nil {
-					continue // already deleted by another cascade path
-				}
-				if err := tx.deleteRecord(cms, r.pk, cur); err != nil {
+				if err := tx.cascadeDelete(cms, r.pk, cur); err != nil {
 					return err
 				}
 				continue
 			}
-			patched := copyRecord(r.rec)
+			patched := copyRecord(cur)
 			patched[rel.ForeignKey] = nil
-			if err := tx.writeRecord(cms, r.pk, r.rec, patched); err != nil {
+			if err := tx.writeRecord(cms, r.pk, cur, patched); err != nil {
 				return err
 			}
+			ids, _ := cms.idOf(patched)
+			tx.record(Change{Model: cms.m.Name, Type: "update", Target: first(ids), Data: output(cms.m, patched, false)})
 		}
 	}
+	return nil
+}
+
+// cascadeDelete deletes a record reached by a cascade (whose restrictions
+// were checked with the root's), running its own policies first.
+func (tx *Tx) cascadeDelete(ms *modelState, pk []byte, old map[string]any) error {
+	if err := tx.runDeletePolicies(ms, old); err != nil {
+		return err
+	}
+	if err := tx.writeRecord(ms, pk, old, nil); err != nil {
+		return err
+	}
+	ids, _ := ms.idOf(old)
+	target := first(ids)
+	tx.record(Change{Model: ms.m.Name, Type: "remove", Target: target,
+		Where: map[string]any{ms.idProps[0].Name: target}})
 	return nil
 }
 

@@ -178,7 +178,7 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 			sort.Slice(pks, func(i, j int) bool { return bytes.Compare(pks[i], pks[j]) < 0 })
 			pks = dedupeSorted(pks)
 			p.Access, p.Op, p.Keys, p.pks = accessPK, string(c.Op), len(pks), pks
-			p.Sort = len(flt.Order) > 0
+			p.Sort = !orderIsPK(ms, flt.Order)
 			return p
 		}
 	}
@@ -199,7 +199,8 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 		}
 	}
 	if p.Access == accessIndex {
-		p.Sort = true
+		// Candidates are fetched in primary-key order.
+		p.Sort = !orderIsPK(ms, flt.Order)
 		return p
 	}
 	// An index that yields the requested order, when a limit makes an early
@@ -227,8 +228,7 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 		p.EarlyStop = flt.Limit > 0
 		return p
 	}
-	if len(flt.Order) == 1 && len(ms.idProps) == 1 && len(flt.Order[0].Path) == 1 &&
-		flt.Order[0].Path[0] == ms.idProps[0].Name && !flt.Order[0].Desc && len(flt.Order[0].Relation) == 0 {
+	if orderIsPK(ms, flt.Order) {
 		p.EarlyStop = flt.Limit > 0
 		return p
 	}
@@ -263,6 +263,16 @@ func indexableProp(p *schema.Property, compound bool) bool {
 		return true
 	}
 	return false
+}
+
+// orderIsPK reports whether an order is no order or the primary key
+// ascending: the order records are fetched in.
+func orderIsPK(ms *modelState, order []filter.OrderKey) bool {
+	if len(order) == 0 {
+		return true
+	}
+	return len(order) == 1 && len(ms.idProps) == 1 && len(order[0].Path) == 1 &&
+		order[0].Path[0] == ms.idProps[0].Name && !order[0].Desc && len(order[0].Relation) == 0
 }
 
 // orderableKind reports whether a kind's key order equals the filter's

@@ -595,7 +595,9 @@ func TestRelations_Accessors(t *testing.T) {
 			wantErr(400, "UNSUPPORTED_RELATION", ""), nil},
 		{"belongsTo/deleteAll unsupported", func(db C) (any, error) { return db.RelatedDeleteAll(ctx, "Order", 1, "customer") },
 			wantErr(400, "UNSUPPORTED_RELATION", ""), func(t *testing.T, db C) { requireCount(t, db, "Customer", 3) }},
-		{"belongsTo/update patches the target", func(db C) (any, error) { return db.RelatedUpdate(ctx, "Order", 3, "customer", obj(t, `{"city": "C9"}`)) },
+		{"belongsTo/update patches the target", func(db C) (any, error) {
+			return db.RelatedUpdate(ctx, "Order", 3, "customer", obj(t, `{"city": "C9"}`))
+		},
 			wantJSON(`{"id": 2, "name": "Ben", "city": "C9", "favoriteIds": [], "emailList": []}`), nil},
 		{"belongsTo/update cannot change the target key", func(db C) (any, error) { return db.RelatedUpdate(ctx, "Order", 3, "customer", obj(t, `{"id": 7}`)) },
 			wantErr(400, "FOREIGN_KEY_IMMUTABLE", ""), nil},
@@ -615,18 +617,28 @@ func TestRelations_Accessors(t *testing.T) {
 		{"hasOne/create overrides the key", func(db C) (any, error) {
 			return db.RelatedCreate(ctx, "Customer", 2, "profile", obj(t, `{"bio": "ben's", "customerId": 1}`))
 		}, wantJSON(`{"id": 2, "bio": "ben's", "customerId": 2}`), nil},
-		{"hasOne/second create is 409", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 1, "profile", obj(t, `{"bio": "again"}`)) },
+		{"hasOne/second create is 409", func(db C) (any, error) {
+			return db.RelatedCreate(ctx, "Customer", 1, "profile", obj(t, `{"bio": "again"}`))
+		},
 			wantErr(409, "RELATION_EXISTS", "HasOne relation cannot create more than one instance of Profile"),
 			func(t *testing.T, db C) { requireCount(t, db, "Profile", 1) }},
 		{"hasOne/create validates the target", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 2, "profile", obj(t, `{}`)) },
 			wantErr(422, "", "The `Profile` instance is not valid. Details: `bio` can't be blank (value: undefined)."), nil},
-		{"hasOne/create on a missing parent", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 99, "profile", obj(t, `{"bio": "x"}`)) },
+		{"hasOne/create on a missing parent", func(db C) (any, error) {
+			return db.RelatedCreate(ctx, "Customer", 99, "profile", obj(t, `{"bio": "x"}`))
+		},
 			wantErr(404, "MODEL_NOT_FOUND", "could not find a model with id 99"), nil},
-		{"hasOne/update merges", func(db C) (any, error) { return db.RelatedUpdate(ctx, "Customer", 1, "profile", obj(t, `{"bio": "new"}`)) },
+		{"hasOne/update merges", func(db C) (any, error) {
+			return db.RelatedUpdate(ctx, "Customer", 1, "profile", obj(t, `{"bio": "new"}`))
+		},
 			wantJSON(`{"id": 1, "bio": "new", "customerId": 1}`), nil},
-		{"hasOne/update cannot move the key", func(db C) (any, error) { return db.RelatedUpdate(ctx, "Customer", 1, "profile", obj(t, `{"customerId": 2}`)) },
+		{"hasOne/update cannot move the key", func(db C) (any, error) {
+			return db.RelatedUpdate(ctx, "Customer", 1, "profile", obj(t, `{"customerId": 2}`))
+		},
 			wantErr(400, "FOREIGN_KEY_IMMUTABLE", ""), nil},
-		{"hasOne/update without target is 404", func(db C) (any, error) { return db.RelatedUpdate(ctx, "Customer", 3, "profile", obj(t, `{"bio": "x"}`)) },
+		{"hasOne/update without target is 404", func(db C) (any, error) {
+			return db.RelatedUpdate(ctx, "Customer", 3, "profile", obj(t, `{"bio": "x"}`))
+		},
 			wantErr(404, "MODEL_NOT_FOUND", `No "Profile" instance(s) found`), nil},
 		{"hasOne/destroy deletes the target", func(db C) (any, error) { return nil, db.RelatedDestroy(ctx, "Customer", 1, "profile") },
 			wantJSON(`null`), func(t *testing.T, db C) { requireCount(t, db, "Profile", 0) }},
@@ -643,7 +655,9 @@ func TestRelations_Accessors(t *testing.T) {
 		{"hasMany/get on a missing parent", func(db C) (any, error) { return db.RelatedGet(ctx, "Customer", 99, "orders", nil) },
 			wantErr(404, "MODEL_NOT_FOUND", "could not find a model with id 99"), nil},
 		{"hasMany/count", func(db C) (any, error) { return db.RelatedCount(ctx, "Customer", 1, "orders", nil) }, wantJSON(`2`), nil},
-		{"hasMany/count with where", func(db C) (any, error) { return db.RelatedCount(ctx, "Customer", 1, "orders", obj(t, `{"total": {"gt": 15}}`)) },
+		{"hasMany/count with where", func(db C) (any, error) {
+			return db.RelatedCount(ctx, "Customer", 1, "orders", obj(t, `{"total": {"gt": 15}}`))
+		},
 			wantJSON(`1`), nil},
 		{"hasMany/findById", func(db C) (any, error) { return db.RelatedFindByID(ctx, "Customer", 1, "orders", "2") },
 			wantJSON(`{"id": 2, "total": 20, "customerId": 1}`), nil},
@@ -660,7 +674,9 @@ func TestRelations_Accessors(t *testing.T) {
 		{"hasMany/create many is all or nothing", func(db C) (any, error) {
 			return db.RelatedCreate(ctx, "Customer", 3, "orders", []any{obj(t, `{"total": 1}`), "nope"})
 		}, wantErr(400, "INVALID_BODY", ""), func(t *testing.T, db C) { requireCount(t, db, "Order", 5) }},
-		{"hasMany/updateById merges", func(db C) (any, error) { return db.RelatedUpdateByID(ctx, "Customer", 1, "orders", 2, obj(t, `{"total": 9}`)) },
+		{"hasMany/updateById merges", func(db C) (any, error) {
+			return db.RelatedUpdateByID(ctx, "Customer", 1, "orders", 2, obj(t, `{"total": 9}`))
+		},
 			wantJSON(`{"id": 2, "total": 9, "customerId": 1}`), nil},
 		{"hasMany/updateById with the same key", func(db C) (any, error) {
 			return db.RelatedUpdateByID(ctx, "Customer", 1, "orders", 2, obj(t, `{"total": 9, "customerId": "1"}`))
@@ -693,7 +709,9 @@ func TestRelations_Accessors(t *testing.T) {
 		{"through/get with a filter", func(db C) (any, error) {
 			return db.RelatedGet(ctx, "Customer", 1, "tags", obj(t, `{"where": {"label": {"like": "r"}}}`))
 		}, wantJSON(`[{"id": 1, "label": "red"}]`), nil},
-		{"through/get ordered", func(db C) (any, error) { return db.RelatedGet(ctx, "Customer", 1, "tags", obj(t, `{"order": "label DESC"}`)) },
+		{"through/get ordered", func(db C) (any, error) {
+			return db.RelatedGet(ctx, "Customer", 1, "tags", obj(t, `{"order": "label DESC"}`))
+		},
 			wantJSON(`[{"id": 1, "label": "red"}, {"id": 2, "label": "blue"}]`), nil},
 		{"through/count counts through rows", func(db C) (any, error) {
 			if _, err := db.Create(ctx, "CustomerTag", obj(t, `{"customerId": 1, "tagId": 99}`)); err != nil {
@@ -745,14 +763,18 @@ func TestRelations_Accessors(t *testing.T) {
 		{"habtm/get", func(db C) (any, error) { return db.RelatedGet(ctx, "Customer", 1, "groups", nil) }, wantJSON(`[{"id": 2, "name": "g2"}]`), nil},
 		{"habtm/link uses the implicit through model", func(db C) (any, error) { return db.Link(ctx, "Customer", 1, "groups", 1, nil) },
 			wantJSON(`{"id": 2, "customerId": 1, "groupId": 1}`), nil},
-		{"habtm/create", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 2, "groups", obj(t, `{"name": "g3"}`)) },
+		{"habtm/create", func(db C) (any, error) {
+			return db.RelatedCreate(ctx, "Customer", 2, "groups", obj(t, `{"name": "g3"}`))
+		},
 			wantJSON(`{"id": 3, "name": "g3"}`), func(t *testing.T, db C) { requireCount(t, db, "CustomerGroup", 2) }},
 		{"habtm/count", func(db C) (any, error) { return db.RelatedCount(ctx, "Customer", 1, "groups", nil) }, wantJSON(`1`), nil},
 
 		// referencesMany
 		{"referencesMany/get in array order", func(db C) (any, error) { return db.RelatedGet(ctx, "Customer", 1, "favorites", nil) },
 			wantJSON(`[{"id": 2, "name": "p2"}, {"id": 1, "name": "p1"}]`), nil},
-		{"referencesMany/get ordered", func(db C) (any, error) { return db.RelatedGet(ctx, "Customer", 1, "favorites", obj(t, `{"order": "name"}`)) },
+		{"referencesMany/get ordered", func(db C) (any, error) {
+			return db.RelatedGet(ctx, "Customer", 1, "favorites", obj(t, `{"order": "name"}`))
+		},
 			wantJSON(`[{"id": 1, "name": "p1"}, {"id": 2, "name": "p2"}]`), nil},
 		{"referencesMany/count", func(db C) (any, error) { return db.RelatedCount(ctx, "Customer", 1, "favorites", nil) }, wantJSON(`2`), nil},
 		{"referencesMany/findById", func(db C) (any, error) { return db.RelatedFindByID(ctx, "Customer", 1, "favorites", 1) },
@@ -761,7 +783,9 @@ func TestRelations_Accessors(t *testing.T) {
 			wantErr(400, "KEY_MISMATCH", ""), nil},
 		{"referencesMany/findById missing", func(db C) (any, error) { return db.RelatedFindByID(ctx, "Customer", 1, "favorites", 9) },
 			wantErr(404, "", "No instance with id 9 found for Product"), nil},
-		{"referencesMany/create appends the id", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 2, "favorites", obj(t, `{"name": "p4"}`)) },
+		{"referencesMany/create appends the id", func(db C) (any, error) {
+			return db.RelatedCreate(ctx, "Customer", 2, "favorites", obj(t, `{"name": "p4"}`))
+		},
 			wantJSON(`{"id": 4, "name": "p4"}`), func(t *testing.T, db C) {
 				requireFind(t, db, "Customer", 2, `{"id": 2, "name": "Ben", "city": "C2", "favoriteIds": [4], "emailList": []}`)
 			}},
@@ -803,7 +827,9 @@ func TestRelations_Accessors(t *testing.T) {
 			require.NoError(t, err)
 			require.JSONEq(t, `{"street": "s2"}`, jsonText(v))
 		}},
-		{"embedsOne/update merges", func(db C) (any, error) { return db.RelatedUpdate(ctx, "Customer", 1, "address", obj(t, `{"city": "C7"}`)) },
+		{"embedsOne/update merges", func(db C) (any, error) {
+			return db.RelatedUpdate(ctx, "Customer", 1, "address", obj(t, `{"city": "C7"}`))
+		},
 			wantJSON(`{"street": "s1", "city": "C7"}`), nil},
 		{"embedsOne/destroy unsets", func(db C) (any, error) { return nil, db.RelatedDestroy(ctx, "Customer", 1, "address") },
 			wantJSON(`null`), func(t *testing.T, db C) {
@@ -832,16 +858,22 @@ func TestRelations_Accessors(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, 3, n)
 		}},
-		{"embedsMany/create on an empty list", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 2, "emails", obj(t, `{"address": "c@x"}`)) },
+		{"embedsMany/create on an empty list", func(db C) (any, error) {
+			return db.RelatedCreate(ctx, "Customer", 2, "emails", obj(t, `{"address": "c@x"}`))
+		},
 			wantJSON(`{"id": 1, "address": "c@x"}`), nil},
 		{"embedsMany/create with a duplicate id", func(db C) (any, error) {
 			return db.RelatedCreate(ctx, "Customer", 1, "emails", obj(t, `{"id": 2, "address": "c@x"}`))
 		}, wantErr(422, "", ""), nil},
 		{"embedsMany/create validates the item", func(db C) (any, error) { return db.RelatedCreate(ctx, "Customer", 1, "emails", obj(t, `{}`)) },
 			wantErr(422, "", ""), nil},
-		{"embedsMany/updateById", func(db C) (any, error) { return db.RelatedUpdateByID(ctx, "Customer", 1, "emails", 2, obj(t, `{"address": "z@x"}`)) },
+		{"embedsMany/updateById", func(db C) (any, error) {
+			return db.RelatedUpdateByID(ctx, "Customer", 1, "emails", 2, obj(t, `{"address": "z@x"}`))
+		},
 			wantJSON(`{"id": 2, "address": "z@x"}`), nil},
-		{"embedsMany/updateById missing", func(db C) (any, error) { return db.RelatedUpdateByID(ctx, "Customer", 1, "emails", 7, obj(t, `{"address": "z@x"}`)) },
+		{"embedsMany/updateById missing", func(db C) (any, error) {
+			return db.RelatedUpdateByID(ctx, "Customer", 1, "emails", 7, obj(t, `{"address": "z@x"}`))
+		},
 			wantErr(404, "MODEL_NOT_FOUND", ""), nil},
 		{"embedsMany/destroyById", func(db C) (any, error) { return nil, db.RelatedDestroyByID(ctx, "Customer", 1, "emails", 1) },
 			wantJSON(`null`), func(t *testing.T, db C) {
@@ -1003,9 +1035,14 @@ func TestRelations_DeletePolicies(t *testing.T) {
 			// One commit: every change arrives, the removes of the cascade
 			// and the updates of setNull.
 			kinds := map[string]int{}
-			for i := 0; i < 1+2+4+2+2; i++ {
-				c := <-changes
-				kinds[c.Model+" "+c.Type]++
+		collect:
+			for {
+				select {
+				case c := <-changes:
+					kinds[c.Model+" "+c.Type]++
+				case <-time.After(200 * time.Millisecond):
+					break collect
+				}
 			}
 			require.Equal(t, map[string]int{"Author remove": 1, "Book remove": 2, "Chapter remove": 4,
 				"AuthorTopic remove": 2, "Fan update": 1, "Agent update": 1}, kinds)
@@ -1111,7 +1148,9 @@ func TestRelations_StrictIntegrity(t *testing.T) {
 			wantJSON(`{"id": 5, "title": "x", "authorId": 2}`)},
 		{"patch to a missing target", func(db *DB) (any, error) { return db.PatchByID(ctx, "Book", 1, obj(t, `{"authorId": 99}`)) },
 			wantErr(409, "FOREIGN_KEY_VIOLATION", "")},
-		{"replace to a missing target", func(db *DB) (any, error) { return db.ReplaceByID(ctx, "Book", 1, obj(t, `{"title": "x", "authorId": 99}`)) },
+		{"replace to a missing target", func(db *DB) (any, error) {
+			return db.ReplaceByID(ctx, "Book", 1, obj(t, `{"title": "x", "authorId": 99}`))
+		},
 			wantErr(409, "FOREIGN_KEY_VIOLATION", "")},
 		{"updateAll to a missing target", func(db *DB) (any, error) { return db.UpdateAll(ctx, "Book", nil, obj(t, `{"authorId": 99}`)) },
 			wantErr(409, "FOREIGN_KEY_VIOLATION", "")},
@@ -1119,7 +1158,9 @@ func TestRelations_StrictIntegrity(t *testing.T) {
 			wantErr(409, "FOREIGN_KEY_VIOLATION", "")},
 		{"patch other properties of a valid row", func(db *DB) (any, error) { return db.PatchByID(ctx, "Book", 1, obj(t, `{"title": "new"}`)) },
 			wantJSON(`{"id": 1, "title": "new", "authorId": 1}`)},
-		{"create through the relation", func(db *DB) (any, error) { return db.RelatedCreate(ctx, "Author", 2, "books", obj(t, `{"title": "y"}`)) },
+		{"create through the relation", func(db *DB) (any, error) {
+			return db.RelatedCreate(ctx, "Author", 2, "books", obj(t, `{"title": "y"}`))
+		},
 			wantJSON(`{"id": 5, "title": "y", "authorId": 2}`)},
 	}
 	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
@@ -1142,5 +1183,67 @@ func TestRelations_StrictIntegrity(t *testing.T) {
 				mustCheck(t, db)
 			})
 		}
+	})
+}
+
+// TestRelations_DeleteAllSetNullSelfReference: DeleteAll matches its
+// records first, then deletes them one by one; when deleting one runs a
+// setNull on another matched record, the second delete works from the
+// stale copy and leaves its new index entry behind.
+func TestRelations_DeleteAllSetNullSelfReference(t *testing.T) {
+	t.Skip("bug in engine/crud.go (Tx.DeleteAll deletes the stale matched copy); see the relations report")
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Node", "base": "PersistedModel", "properties": {"name": "string"},
+		  "relations": {"kids": {"type": "hasMany", "model": "Node", "foreignKey": "parentId", "onDelete": "setNull"}}}`)
+		_, err := db.Create(ctx, "Node", obj(t, `{"name": "a"}`))
+		require.NoError(t, err)
+		_, err = db.Create(ctx, "Node", obj(t, `{"name": "b", "parentId": 1}`))
+		require.NoError(t, err)
+		n, err := db.DeleteAll(ctx, "Node", nil)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		requireCount(t, db, "Node", 0)
+		mustCheck(t, db)
+	})
+}
+
+// TestRelations_NullSourceKey: a hasMany on a custom primaryKey that a
+// parent leaves null relates it to nothing, never to the children whose
+// foreign key is null.
+func TestRelations_NullSourceKey(t *testing.T) {
+	models := []string{
+		`{"name": "Shop", "base": "PersistedModel", "properties": {"code": "string"},
+		  "relations": {"items": {"type": "hasMany", "model": "Item", "foreignKey": "shopCode", "primaryKey": "code"}}}`,
+		`{"name": "Item", "base": "PersistedModel", "properties": {"name": "string"}}`,
+	}
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), models...)
+		for _, d := range []string{`{"code": "A"}`, `{}`} {
+			_, err := db.Create(ctx, "Shop", obj(t, d))
+			require.NoError(t, err)
+		}
+		for _, d := range []string{`{"name": "a", "shopCode": "A"}`, `{"name": "x"}`, `{"name": "y", "shopCode": null}`} {
+			_, err := db.Create(ctx, "Item", obj(t, d))
+			require.NoError(t, err)
+		}
+		v, err := db.RelatedGet(ctx, "Shop", 1, "items", nil)
+		require.NoError(t, err)
+		require.JSONEq(t, `[{"id": 1, "name": "a", "shopCode": "A"}]`, jsonText(v))
+		v, err = db.RelatedGet(ctx, "Shop", 2, "items", nil)
+		require.NoError(t, err)
+		require.JSONEq(t, `[]`, jsonText(v))
+		n, err := db.RelatedCount(ctx, "Shop", 2, "items", nil)
+		require.NoError(t, err)
+		require.Equal(t, 0, n)
+		n, err = db.RelatedDeleteAll(ctx, "Shop", 2, "items")
+		require.NoError(t, err)
+		require.Equal(t, 0, n)
+		requireCount(t, db, "Item", 3)
+		_, err = db.RelatedCreate(ctx, "Shop", 2, "items", obj(t, `{"name": "z"}`))
+		checkAnswer(t, wantErr(400, "MISSING_KEY", ""), nil, err)
+		recs, err := db.Find(ctx, "Shop", obj(t, `{"include": "items"}`))
+		require.NoError(t, err)
+		require.JSONEq(t, `[{"id": 1, "code": "A", "items": [{"id": 1, "name": "a", "shopCode": "A"}]}, {"id": 2, "items": []}]`, jsonText(recs))
+		mustCheck(t, db)
 	})
 }

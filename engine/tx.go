@@ -27,7 +27,8 @@ type Tx struct {
 	st     *state
 	reader storage.Reader
 	snap   storage.Snapshot
-	ov     *storage.Overlay
+	ov     *storage.Overlay // write: storage writes, readable (Pebble stores)
+	batch  *storage.Batch   // write: storage writes (memory stores)
 
 	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
 	recTrees map[string]*recTree         // write: record trees copied (memory stores)
@@ -63,8 +64,15 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 		db.stateMu.RLock()
 		tx.st = db.cur
 		db.stateMu.RUnlock()
-		tx.ov = storage.NewOverlay(db.st)
-		tx.reader = tx.ov
+		if db.memRecords {
+			// Records and indexes are read from the transaction's own
+			// trees: storage needs no read-your-writes overlay.
+			tx.batch = &storage.Batch{}
+			tx.reader = db.st
+		} else {
+			tx.ov = storage.NewOverlay(db.st)
+			tx.reader = tx.ov
+		}
 		tx.trees = map[*index.Spec]*index.Tree{}
 		tx.recTrees = map[string]*recTree{}
 		tx.counters = map[string]float64{}
@@ -114,7 +122,10 @@ func (tx *Tx) Commit() error {
 		return nil
 	}
 	db := tx.db
-	b := tx.ov.Batch()
+	b := tx.batch
+	if tx.ov != nil {
+		b = tx.ov.Batch()
+	}
 	for name, c := range tx.counters {
 		ms := tx.st.models[name]
 		if ms == nil {
@@ -275,6 +286,24 @@ func (tx *Tx) counter(model string) float64 {
 
 func (tx *Tx) setCounter(model string, c float64) { tx.counters[model] = c }
 
+// put records a storage write of the transaction.
+func (tx *Tx) put(key, value []byte) {
+	if tx.ov != nil {
+		tx.ov.Set(key, value)
+		return
+	}
+	tx.batch.Set(key, value)
+}
+
+// del records a storage delete of the transaction.
+func (tx *Tx) del(key []byte) {
+	if tx.ov != nil {
+		tx.ov.Delete(key)
+		return
+	}
+	tx.batch.Delete(key)
+}
+
 // getRecord reads a record by encoded pk; (nil, nil) when absent.
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
@@ -367,14 +396,8 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			}
 		}
 		d := diff{sp: sp}
-		oldSet := make(map[string]bool, len(oldE))
-		for _, e := range oldE {
-			oldSet[string(e.Item)] = true
-		}
-		newSet := make(map[string]bool, len(newE))
 		for _, e := range newE {
-			newSet[string(e.Item)] = true
-			if !oldSet[string(e.Item)] {
+			if !containsEntry(oldE, e) {
 				d.add = append(d.add, e)
 				if e.Unique {
 					d.uniqueChecks = append(d.uniqueChecks, e)
@@ -382,7 +405,7 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			}
 		}
 		for _, e := range oldE {
-			if !newSet[string(e.Item)] {
+			if !containsEntry(newE, e) {
 				d.remove = append(d.remove, e)
 			}
 		}
@@ -420,18 +443,18 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		}
 		t := tx.mutableTree(d.sp)
 		for _, e := range d.remove {
-			tx.ov.Delete(d.sp.Key(e))
+			tx.del(d.sp.Key(e))
 			t.Delete(e.Item)
 		}
 		for _, e := range d.add {
-			tx.ov.Set(d.sp.Key(e), d.sp.Value(e))
+			tx.put(d.sp.Key(e), d.sp.Value(e))
 			t.Set(e.Item)
 		}
 	}
 	if new == nil {
-		tx.ov.Delete(recordKey(ms.prefix, pk))
+		tx.del(recordKey(ms.prefix, pk))
 	} else {
-		tx.ov.Set(recordKey(ms.prefix, pk), enc)
+		tx.put(recordKey(ms.prefix, pk), enc)
 	}
 	if tx.st.records != nil {
 		t := tx.mutableRecordTree(ms.m.Name)
@@ -442,6 +465,18 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		}
 	}
 	return nil
+}
+
+// containsEntry reports whether es holds an entry with e's item. Records
+// have one entry per index, or a few for array values: a linear search
+// beats building sets.
+func containsEntry(es []index.Entry, e index.Entry) bool {
+	for _, x := range es {
+		if bytes.Equal(x.Item, e.Item) {
+			return true
+		}
+	}
+	return false
 }
 
 func describeIndexValue(sp *index.Spec, rec map[string]any) string {

@@ -111,7 +111,23 @@ func (c *Cond) test(v any) bool {
 		if c.Value == nil || isNullish(v) {
 			return c.Value == nil && isNullish(v)
 		}
-		if x, ok := c.Value.(time.Time); ok {
+		// Fast paths for same-typed operands, equivalent to comparing
+		// their string forms (two numbers have equal JavaScript string
+		// forms exactly when they are equal, or both NaN).
+		switch x := c.Value.(type) {
+		case string:
+			if y, ok := v.(string); ok {
+				return x == y
+			}
+		case float64:
+			if y, ok := v.(float64); ok {
+				return x == y || (x != x && y != y)
+			}
+		case bool:
+			if y, ok := v.(bool); ok {
+				return x == y
+			}
+		case time.Time:
 			if y, ok := v.(time.Time); ok {
 				return x.Equal(y)
 			}

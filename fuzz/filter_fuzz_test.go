@@ -55,7 +55,7 @@ func FuzzFilterJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, text string) {
 		model := fixtureModels[int(which&0x7f)%len(fixtureModels)]
 		if which&0x80 != 0 {
-			checkFind(t, sharedFixture(t), model, genFilter(&byteSource{b: []byte(text)}, model))
+			checkFind(t, sharedFixture(t), model, genFilter(&byteSource{b: []byte(text)}, model, 0))
 			return
 		}
 		var raw any
@@ -460,6 +460,9 @@ func deepCopyJSON(v any) any {
 		}
 		return m
 	case []any:
+		if x == nil {
+			return x
+		}
 		a := make([]any, len(x))
 		for i, e := range x {
 			a[i] = deepCopyJSON(e)
@@ -479,6 +482,8 @@ var genFields = map[string][]string{
 	"Author":  {"id", "name", "email", "age", "password", "notes"},
 	"Review":  {"id", "stars", "body", "bookId"},
 	"BookTag": {"id", "bookId", "tagId"},
+	"Tag":     {"id", "label"},
+	"Profile": {"id", "bio", "authorId"},
 }
 
 var genRelations = map[string][]string{
@@ -486,6 +491,8 @@ var genRelations = map[string][]string{
 	"Author":  {"books", "profile"},
 	"Review":  {"book"},
 	"BookTag": {"book", "tag"},
+	"Tag":     {"books"},
+	"Profile": {"author"},
 }
 
 var genTargets = map[string]string{
@@ -498,7 +505,7 @@ var genValues = []any{nil, 0.0, 100.0, 200.0, 300.5, -1.0, 3.0, "sf", "crime", "
 var genOps = []string{"eq", "neq", "gt", "gte", "lt", "lte", "inq", "nin", "between", "like", "nlike", "ilike",
 	"nilike", "regexp", "exists", "near"}
 
-func genFilter(src *byteSource, model string) map[string]any {
+func genFilter(src *byteSource, model string, depth int) map[string]any {
 	f := map[string]any{}
 	if src.intn(4) > 0 {
 		f["where"] = genWhere(src, model, 0)
@@ -533,13 +540,13 @@ func genFilter(src *byteSource, model string) map[string]any {
 		}
 		f["fields"] = fields
 	}
-	if src.intn(5) == 0 {
+	if depth < 3 && src.intn(5) == 1 {
 		if rels := genRelations[model]; len(rels) > 0 {
 			rel := pick(src, rels)
 			if src.bool() {
 				f["include"] = rel
 			} else {
-				f["include"] = map[string]any{"relation": rel, "scope": genFilter(src, genTargets[rel])}
+				f["include"] = map[string]any{"relation": rel, "scope": genFilter(src, genTargets[rel], depth+1)}
 			}
 		}
 	}
@@ -558,9 +565,6 @@ func genWhere(src *byteSource, model string, depth int) map[string]any {
 		if rels := genRelations[model]; len(rels) > 0 {
 			rel := pick(src, rels)
 			target := genTargets[rel]
-			if _, ok := genFields[target]; !ok {
-				return map[string]any{rel + ".id": genFilterValue(src)}
-			}
 			inner := genWhere(src, target, depth+1)
 			switch src.intn(3) {
 			case 0:
@@ -584,7 +588,7 @@ func genWhere(src *byteSource, model string, depth int) map[string]any {
 	var v any
 	switch op {
 	case "inq", "nin":
-		var arr []any
+		arr := []any{}
 		for i := 0; i < src.intn(4); i++ {
 			arr = append(arr, genFilterValue(src))
 		}

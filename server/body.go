@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -36,7 +37,7 @@ func readBody(r *http.Request, max int64) (requestBody, error) {
 	}
 	if r.ContentLength > max {
 		return requestBody{}, &httpError{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
-			Message: messageRequestTooLarge, Code: codePayloadTooLarge}
+			Message: messageRequestTooLarge}
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 	if err != nil {
@@ -44,7 +45,7 @@ func readBody(r *http.Request, max int64) (requestBody, error) {
 	}
 	if int64(len(data)) > max {
 		return requestBody{}, &httpError{Status: http.StatusRequestEntityTooLarge, Name: namePayloadTooLarge,
-			Message: messageRequestTooLarge, Code: codePayloadTooLarge}
+			Message: messageRequestTooLarge}
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return requestBody{}, nil
@@ -80,8 +81,13 @@ func decodeJSONBody(data []byte) (requestBody, error) {
 		msg := err.Error()
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			msg = strings.TrimPrefix(msg, "invalid character ") // keep it short, as JSON.parse does
-			msg = "Unexpected token in JSON at position " + itoa(se.Offset) + ": " + msg
+			// Word it as JSON.parse does; only the name is part of the contract.
+			switch {
+			case strings.HasPrefix(msg, "invalid character "):
+				msg = fmt.Sprintf("Unexpected token in JSON at position %d: %s", se.Offset-1, strings.TrimPrefix(msg, "invalid "))
+			case strings.Contains(msg, "unexpected end"):
+				msg = "Unexpected end of JSON input"
+			}
 		}
 		return requestBody{}, &httpError{Status: http.StatusBadRequest, Name: nameSyntaxError, Message: msg, cause: err}
 	}
@@ -119,8 +125,4 @@ func (b requestBody) Objects() (one map[string]any, many []map[string]any, isArr
 		many[i] = m
 	}
 	return nil, many, true, nil
-}
-
-func itoa(n int64) string {
-	return string(appendJSON(nil, n))
 }

@@ -114,3 +114,23 @@ func TestBodyObjects(t *testing.T) {
 		})
 	}
 }
+
+func TestSyntaxErrorMessages(t *testing.T) {
+	tests := []struct {
+		body string
+		want string
+	}{
+		{`{"name": "Ed",`, "Unexpected end of JSON input"},
+		{`{"name": "Ed",}`, "Unexpected token in JSON at position 14: character '}' looking for beginning of object key string"},
+		{`{} x`, "Unexpected token in JSON at position 3: character 'x' after top-level value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.body, func(t *testing.T) {
+			_, err := decodeJSONBody([]byte(tc.body))
+			e := errorFor(err)
+			if e.Status != 400 || e.Name != nameSyntaxError || e.Message != tc.want {
+				t.Fatalf("got %d %s %q", e.Status, e.Name, e.Message)
+			}
+		})
+	}
+}

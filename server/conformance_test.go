@@ -19,9 +19,10 @@ import (
 	"github.com/relstore/relstore/storage"
 )
 
-// oracleDir holds copies of shared/oracle's scenarios and the goldens LB3
-// recorded for them.
-const oracleDir = "testdata/oracle"
+// oracleDirs hold scenario/golden pairs: testdata/oracle the copies of
+// shared/oracle's public scenarios, testdata/extra relstore's own
+// scenarios, recorded against LB3 with `node oracle.js record` as well.
+var oracleDirs = []string{"testdata/oracle", "testdata/extra"}
 
 // maxShownLines is how many difference lines are shown per failing step,
 // as oracle.js.
@@ -33,20 +34,22 @@ const maxShownLines = 12
 // every failing step with its differences and logs "N passed, M failed"
 // per scenario.
 func TestConformance(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(oracleDir, "scenarios", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenarios in %s: %v", oracleDir, err)
-	}
-	sort.Strings(files)
 	total, failedTotal := 0, 0
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".json")
-		t.Run(name, func(t *testing.T) {
-			passed, failed := runScenario(t, file, filepath.Join(oracleDir, "golden", name+".json"))
-			total += passed + failed
-			failedTotal += failed
-			t.Logf("scenario %s: %d passed, %d failed", name, passed, failed)
-		})
+	for _, dir := range oracleDirs {
+		files, err := filepath.Glob(filepath.Join(dir, "scenarios", "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no scenarios in %s: %v", dir, err)
+		}
+		sort.Strings(files)
+		for _, file := range files {
+			name := strings.TrimSuffix(filepath.Base(file), ".json")
+			t.Run(name, func(t *testing.T) {
+				passed, failed := runScenario(t, file, filepath.Join(dir, "golden", name+".json"))
+				total += passed + failed
+				failedTotal += failed
+				t.Logf("scenario %s: %d passed, %d failed", name, passed, failed)
+			})
+		}
 	}
 	t.Logf("all scenarios: %d steps, %d failing", total, failedTotal)
 }

@@ -47,8 +47,6 @@ const (
 	codeWhereRequired      = "WHERE_REQUIRED"
 	codeUnsupportedMedia   = "UNSUPPORTED_MEDIA_TYPE"
 	codeRequestTimeout     = "REQUEST_TIMEOUT"
-	codeInvalidValue       = "INVALID_VALUE"
-	codePayloadTooLarge    = "entity.too.large"
 	nameSyntaxError        = "SyntaxError"
 	nameValidationError    = "ValidationError"
 	namePayloadTooLarge    = "PayloadTooLargeError"

@@ -191,8 +191,8 @@ func (s *server) authorized(r *http.Request) bool {
 		if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 			got = strings.TrimSpace(a[7:])
 		}
-	} else if q, err := url.ParseQuery(r.URL.RawQuery); err == nil {
-		got = q.Get("access_token")
+	} else if q, err := filter.ParseQuery(r.URL.RawQuery); err == nil {
+		got, _ = q["access_token"].(string)
 	}
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.Token)) == 1
 }

@@ -48,6 +48,8 @@ type config struct {
 	round    int
 	markdown string // -markdown: write a RESULTS.md-style report there
 	command  string // the command line, for the report
+	// cpuprofile is the file a CPU profile goes to ("" for none).
+	cpuprofile string
 	// systemsDefaulted is set when -system was not given.
 	systemsDefaulted bool
 }
@@ -63,6 +65,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	budget := fs.Float64("budget", 0, "per-op time budget in seconds, 0 = none (env "+envBudget+")")
 	rounds := fs.Int("rounds", defaultRounds, "rounds, systems interleaved in each (env "+envRound+" runs one round with that number)")
 	markdown := fs.String("markdown", "", "also write a markdown report (bench/RESULTS.md) to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -95,12 +98,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 	}
 	c := &config{
-		scale:    *scale,
-		seed:     uint32(*seed),
-		reps:     *reps,
-		budget:   time.Duration(*budget * float64(time.Second)),
-		rounds:   *rounds,
-		markdown: *markdown,
+		scale:      *scale,
+		seed:       uint32(*seed),
+		reps:       *reps,
+		budget:     time.Duration(*budget * float64(time.Second)),
+		rounds:     *rounds,
+		markdown:   *markdown,
+		cpuprofile: *cpuprofile,
 
 		systemsDefaulted: !set["system"],
 	}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,19 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	cfg.command = "go run ./bench/cmd/workload " + strings.Join(args, " ")
+	if cfg.cpuprofile != "" {
+		f, err := os.Create(cfg.cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "workload:", err)
+			return exitUsage
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "workload:", err)
+			return exitUsage
+		}
+		defer pprof.StopCPUProfile()
+	}
 	systems, err := pickSystems(cfg, registry(), stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "workload:", err)
