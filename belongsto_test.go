@@ -66,3 +66,38 @@ func TestBelongsTo(t *testing.T) {
 		require.ErrorIs(t, err, relstore.ErrBadRequest, "a to-many relation")
 	})
 }
+
+// A belongsTo to a key other than the target's id.
+type Account struct {
+	ID   int    `json:"id" relstore:"id,generated"`
+	Code string `json:"code" relstore:"required,unique"`
+}
+
+type Login struct {
+	ID      int      `json:"id" relstore:"id,generated"`
+	Code    string   `json:"code" relstore:"belongsTo=Account,keyTo=code,as=account,integrity=strict"`
+	Account *Account `json:"account,omitempty"`
+}
+
+func TestBelongsTo_KeyTo(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) *relstore.DB) {
+		db := open(t)
+		require.NoError(t, relstore.Define[Login](db))
+		require.NoError(t, relstore.Define[Account](db))
+		require.Equal(t, "code", db.Engine().Model("Login").Relation("account").PrimaryKey)
+		ctx := context.Background()
+		accounts, logins := relstore.NewRepo[Account](db), relstore.NewRepo[Login](db)
+		require.NoError(t, accounts.Create(ctx, &Account{Code: "zz"}))
+		require.NoError(t, accounts.Create(ctx, &Account{Code: "ab"}))
+		l := &Login{Code: "ab"}
+		require.NoError(t, logins.Create(ctx, l))
+		require.ErrorIs(t, logins.Create(ctx, &Login{Code: "nope"}), relstore.ErrForeignKey)
+
+		a, err := relstore.BelongsTo[Account](logins, "account")(ctx, l.ID)
+		require.NoError(t, err)
+		require.Equal(t, 2, a.ID)
+		got, err := logins.FindByID(ctx, l.ID, relstore.Include("account"))
+		require.NoError(t, err)
+		require.Equal(t, "ab", got.Account.Code)
+	})
+}

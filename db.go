@@ -96,8 +96,8 @@ func Open(path string, opts *Options) (*DB, error) {
 	return &DB{eng: eng, logger: o.Logger}, nil
 }
 
-// Close closes the DB and its store. Transactions still running fail with
-// ErrClosed; a second Close returns ErrClosed.
+// Close closes the DB and its store, after a write transaction under way
+// ends. Operations after Close fail with ErrClosed; so does a second Close.
 func (db *DB) Close() error { return db.eng.Close() }
 
 // Engine returns the map-based engine under the DB, for what repositories do
@@ -109,8 +109,9 @@ func (db *DB) Engine() *engine.DB { return db.eng }
 // they may refer to each other and to struct models in any direction. A
 // definition that refers to a model not defined yet is kept and completed
 // when that model is defined; until then its model answers ErrUnknownModel.
-// Errors (nothing is defined then): ErrInvalidDefinition (with a specific
-// schema sentinel, e.g. ErrDuplicateModel), ErrIncompatibleSchema,
+// Definitions wait for running write transactions: do not define inside
+// Update. Errors (nothing is defined then): ErrInvalidDefinition (with a
+// specific schema sentinel, e.g. ErrDuplicateModel), ErrIncompatibleSchema,
 // ErrClosed.
 func (db *DB) DefineJSON(docs ...[]byte) error {
 	var srcs []source

@@ -17,7 +17,9 @@ import (
 // quantifies over a hasMany. A nil Filter is the empty filter.
 //
 // The builder methods add to f and return it (a Filter is a map: copies
-// share their contents); they allocate f when it is nil.
+// share their contents); they allocate f when it is nil. They never fail: a
+// malformed filter is reported, as a *FilterError, by the operation it is
+// given to.
 type Filter map[string]any
 
 // Op is a where operator.
@@ -116,16 +118,28 @@ func (f Filter) Where(path string, op Op, value any) Filter {
 	default:
 		cond = map[string]any{string(op): normalize(value)}
 	}
-	where, _ := f["where"].(map[string]any)
-	switch {
-	case where == nil:
-		f["where"] = map[string]any{path: cond}
-	case !hasKey(where, path) && !hasKey(where, "and"):
-		where[path] = cond
+	add := map[string]any{path: cond}
+	switch w := f["where"].(type) {
+	case nil:
+		f["where"] = add
+	case map[string]any:
+		f["where"] = andWhere(w, path, cond)
+	case Filter:
+		f["where"] = andWhere(w, path, cond)
 	default:
-		f["where"] = map[string]any{"and": []any{where, map[string]any{path: cond}}}
+		f["where"] = map[string]any{"and": []any{w, add}}
 	}
 	return f
+}
+
+// andWhere adds path: cond to where, or ANDs the two when where already
+// has that key (or an "and").
+func andWhere(where map[string]any, path string, cond any) map[string]any {
+	if !hasKey(where, path) && !hasKey(where, "and") {
+		where[path] = cond
+		return where
+	}
+	return map[string]any{"and": []any{where, map[string]any{path: cond}}}
 }
 
 func hasKey(m map[string]any, k string) bool {
@@ -144,6 +158,10 @@ func (f Filter) Order(keys ...string) Filter {
 		list = append(list, o)
 	case []any:
 		list = append(list, o...)
+	case []string:
+		for _, k := range o {
+			list = append(list, k)
+		}
 	}
 	for _, k := range keys {
 		list = append(list, k)
@@ -205,6 +223,10 @@ func (f Filter) Include(relation string, scope ...Filter) Filter {
 	case nil:
 	case []any:
 		list = inc
+	case []string:
+		for _, r := range inc {
+			list = append(list, r)
+		}
 	default:
 		list = []any{inc}
 	}

@@ -38,8 +38,19 @@ func TestFilter_Builder(t *testing.T) {
 		{"limit 0 is none", relstore.Limit(5).Limit(0).Skip(0), `{}`},
 		{"includes", relstore.Include("orders", relstore.Where("total", relstore.Gt, 1).Include("items")).Include("address"),
 			`{"include": [{"relation": "orders", "scope": {"where": {"total": {"gt": 1}}, "include": ["items"]}}, "address"]}`},
+		{"values of any Go type", relstore.Where("a", relstore.Eq, ptr(3)).Where("b", relstore.Eq, (*int)(nil)).
+			Where("c", relstore.Eq, Level("high")).Where("d", relstore.Eq, map[string]uint8{"x": 1}).
+			Where("e", relstore.Eq, Address{City: "Oslo"}).Where("f", relstore.Inq, [2]float32{0.5, 1}).
+			Where("g", relstore.Eq, []byte("hi")).Where("h", relstore.Eq, int64(-2)),
+			`{"where": {"a": 3, "b": null, "c": "high", "d": {"x": 1}, "e": {"city": "Oslo"}, "f": {"inq": [0.5, 1]},
+			  "g": "aGk=", "h": -2}}`},
 		{"fields alone", relstore.Fields("a"), `{"fields": ["a"]}`},
 		{"skip alone", relstore.Skip(3), `{"skip": 3}`},
+		{"extends a literal", relstore.Filter{"where": relstore.Filter{"a": 1}, "order": []string{"a"}, "include": []string{"x"}}.
+			Where("b", relstore.Eq, 2).Order("b").Include("y"),
+			`{"where": {"a": 1, "b": 2}, "order": ["a", "b"], "include": ["x", "y"]}`},
+		{"extends an or", relstore.Or(relstore.Where("a", relstore.Eq, 1)).Where("b", relstore.Eq, 2),
+			`{"where": {"or": [{"a": 1}], "b": 2}}`},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
@@ -66,3 +77,5 @@ func TestFilter_Parse(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, f)
 }
+
+func ptr[T any](v T) *T { return &v }

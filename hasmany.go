@@ -2,6 +2,7 @@ package relstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/relstore/relstore/engine"
@@ -34,11 +35,12 @@ func HasMany[T, S any](source *Repo[S], relation string) HasManyFactory[T] {
 
 // HasManyRepo is a repository of the records related to one source record
 // (LB4's HasManyRepository and HasManyThroughRepository): every operation
-// sees and changes only those records. Find, Create, Patch and Delete
-// refuse to move a record to another source: data setting the relation's
-// foreign key to another value is an *Error ErrBadRequest
-// FOREIGN_KEY_IMMUTABLE, as LB4 does. Each operation is atomic. A missing
-// source record is ErrNotFound.
+// sees and changes only those records. Create and Patch refuse to move a
+// record to another source: data setting the relation's foreign key to
+// another value is an *Error ErrBadRequest FOREIGN_KEY_IMMUTABLE, as LB4
+// does. A missing source record is ErrNotFound. Each operation is atomic, except that inside a transaction a
+// Delete that fails may leave the deletions made before the failure in the
+// transaction (return the error from the Update function to undo them).
 type HasManyRepo[T any] struct {
 	ctx       context.Context
 	db        *DB
@@ -122,8 +124,8 @@ func (h *HasManyRepo[T]) sourceExists(etx *engine.Tx) bool {
 }
 
 func isCode(err error, code string) bool {
-	e, ok := err.(*engine.Error)
-	return ok && e.Code == code
+	var e *engine.Error
+	return errors.As(err, &e) && e.Code == code
 }
 
 func (h *HasManyRepo[T]) targetIDName() string {
@@ -151,6 +153,8 @@ func (h *HasManyRepo[T]) FindByID(fk any) (*T, error) {
 }
 
 // Count returns how many related records match where's where (nil: all).
+// Errors: ErrNotFound (no source record), *FilterError (also for filter
+// keys other than where).
 func (h *HasManyRepo[T]) Count(where Filter) (int, error) {
 	ids, err := h.ids(where)
 	return len(ids), err
@@ -330,7 +334,8 @@ func (h *HasManyRepo[T]) Link(targetID any) error {
 
 // Unlink removes the through records relating the record with id targetID
 // to the source (LB4's unlink); the record itself stays. Unlinking what is
-// not linked is not an error.
+// not linked is not an error. Errors: ErrNotFound (no source record), an
+// *Error ErrBadRequest UNSUPPORTED_RELATION (not a through relation).
 func (h *HasManyRepo[T]) Unlink(targetID any) error {
 	if _, err := h.rel(); err != nil {
 		return err

@@ -761,7 +761,9 @@ func (sm *structModel) nestedClosure() []*structModel {
 // resolves it together with every model defined before, so models may refer
 // to each other in any order: Define[Customer] then Define[Order] works
 // when each names the other; until the last one is defined, the waiting
-// model answers ErrUnknownModel. Defining T again is a no-op.
+// model answers ErrUnknownModel. Defining T again is a no-op. Like
+// DB.DefineJSON, Define waits for running write transactions: do not call
+// it inside Update.
 //
 // Tags mirror LB4's decorators; see the package documentation for the
 // list. Errors (nothing is defined then): ErrInvalidDefinition naming the

@@ -18,9 +18,9 @@ import (
 // name) a model defined from JSON; its model name is its Go type name
 // unless a relstore.Model field names it.
 //
-// Values are encoded as Define describes: fields at their zero value (and
-// nil pointers) are left out, so the store applies defaults and the id is
-// generated; fields holding related records are never written. Records are
+// Writing a T writes its fields except those at their zero value (and nil
+// pointers), so the store applies defaults and generates the id; fields
+// holding related records are never written. Records are
 // decoded into T field by field; properties T has no field for are dropped,
 // and fields the record does not mention keep their value.
 //
@@ -139,7 +139,10 @@ func (r *Repo[T]) Create(ctx context.Context, v *T) error {
 }
 
 // CreateAll stores every element of vs as a new record, all or none, and
-// updates the elements from the stored records. Errors: those of Create.
+// updates the elements from the stored records. Inside a transaction, a
+// failure leaves the elements stored before it in the transaction: return
+// the error from the Update function to drop them. Errors: those of
+// Create.
 func (r *Repo[T]) CreateAll(ctx context.Context, vs []T) error {
 	b, err := r.bind()
 	if err != nil {

@@ -49,15 +49,16 @@ func txFrom(ctx context.Context, db *DB) *Tx {
 
 // Update runs fn in a read-write transaction: when fn returns nil, every
 // write made through tx commits atomically (and durably unless
-// Options.NoSync); when fn returns an error or panics, nothing is written
-// and Update returns that error. Reads through tx see its own writes. One
-// write transaction runs at a time; readers are never blocked.
+// Options.NoSync); when fn returns an error, nothing is written and Update
+// returns that error (a panic in fn also writes nothing, and goes on).
+// Reads through tx see its own writes. One write transaction runs at a
+// time; readers are never blocked.
 //
 // Called with a ctx that already carries a write Tx of db, Update runs fn in
 // that transaction (its writes commit or roll back with it); called with a
-// read-only one it returns ErrReadOnly. Operations on db given a ctx that
-// does not carry tx wait for tx to end: inside fn, pass tx.
-// Errors: fn's error, ErrClosed, or the commit's (wrapped).
+// read-only one it returns ErrReadOnly. Write operations on db given a ctx
+// that does not carry tx wait for tx to end: inside fn, pass tx. Errors:
+// fn's error, ErrClosed, or the commit's (wrapped).
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	if ctx == nil {
 		ctx = context.Background()

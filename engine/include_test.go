@@ -187,3 +187,171 @@ func TestInclude_Golden(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// TestInclude_OracleSteps replays LoopBack's recorded include answers
+// (include-members, has-many-through, has-one, customers-orders-reviews,
+// locations-inventory) through the engine: each step's query string is
+// parsed with filter.ParseQuery and its filter with filter.ParseParam, and
+// the bodies of the steps that include relations are compared.
+func TestInclude_OracleSteps(t *testing.T) {
+	hasInclude := func(st oracleStep) bool {
+		return strings.Contains(st.Path, "include") || strings.Contains(jsonText(st.Query), "include")
+	}
+	for _, name := range []string{"include-members", "has-many-through", "has-one", "customers-orders-reviews", "locations-inventory"} {
+		t.Run(name, func(t *testing.T) { replayOracle(t, name, hasInclude) })
+	}
+}
+
+func TestInclude_Limits(t *testing.T) {
+	open := func(t *testing.T, st storage.Engine, opts *Options) *DB {
+		opts.NoSync = true
+		db, err := Open(st, opts)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		require.NoError(t, db.Define(loadSet(t, includeModels...)))
+		seedInclude(t, db)
+		return db
+	}
+	cases := []struct {
+		name   string
+		opts   Options
+		model  string
+		filter string
+		code   string // "" when the filter is accepted
+	}{
+		{"depth at the limit", Options{MaxIncludeDepth: 2}, "Customer", `{"include": {"orders": "items"}}`, ""},
+		{"depth beyond the limit", Options{MaxIncludeDepth: 2}, "Customer", `{"include": {"orders": {"items": "product"}}}`, "INCLUDE_TOO_DEEP"},
+		{"depth beyond the limit in a scope", Options{MaxIncludeDepth: 1}, "Customer",
+			`{"include": {"relation": "orders", "scope": {"include": "items"}}}`, "INCLUDE_TOO_DEEP"},
+		{"depth beyond the limit through a relation scope", Options{MaxIncludeDepth: 1}, "Customer", `{"include": "bigOrders"}`, "INCLUDE_TOO_DEEP"},
+		{"depth beyond the parser's limit", Options{MaxIncludeDepth: 100}, "Customer",
+			`{"include": {"orders": {"customer": {"orders": {"customer": {"orders": {"customer": {"orders": {"customer": {"orders": "customer"}}}}}}}}}}`, "INCLUDE_TOO_DEEP"},
+		{"fan-out at the limit", Options{MaxIncludeFanout: 5}, "Customer", `{"include": "orders"}`, ""},
+		{"fan-out beyond the limit", Options{MaxIncludeFanout: 4}, "Customer", `{"include": "orders"}`, "INCLUDE_TOO_LARGE"},
+		{"unknown relation", Options{}, "Customer", `{"include": "nope"}`, "UNKNOWN_RELATION"},
+		{"unknown nested relation", Options{}, "Customer", `{"include": {"orders": "nope"}}`, "UNKNOWN_RELATION"},
+		{"invalid scope", Options{}, "Customer", `{"include": {"relation": "orders", "scope": {"limit": -1}}}`, "INVALID_LIMIT"},
+	}
+	eachBackend(t, func(t *testing.T, openSt func(testing.TB) storage.Engine) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				db := open(t, openSt(t), &c.opts)
+				_, err := db.Find(ctx, c.model, obj(t, c.filter))
+				if c.code == "" {
+					require.NoError(t, err)
+					return
+				}
+				var ferr *filter.Error
+				require.True(t, errors.As(err, &ferr), "want a *filter.Error, got %T %v", err, err)
+				require.Equal(t, c.code, ferr.Code, ferr.Error())
+				require.Equal(t, 400, ferr.StatusCode())
+			})
+		}
+	})
+}
+
+// TestInclude_Batching proves that an include is one index walk per
+// distinct key and one read per record, with no model scan, and that the
+// include scope's limit applies per parent.
+func TestInclude_Batching(t *testing.T) {
+	const parents = 60
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), includeModels...)
+		var parentIDs []any
+		children := 0
+		perParent := map[float64]int{}
+		err := db.Update(ctx, func(tx *Tx) error {
+			for i := 1; i <= parents; i++ {
+				c, err := tx.Create("Customer", map[string]any{"name": fmt.Sprint("c", i)})
+				if err != nil {
+					return err
+				}
+				parentIDs = append(parentIDs, c["id"])
+				for j := 0; j < i%5; j++ {
+					o, err := tx.Create("Order", map[string]any{"total": float64(j), "customerId": c["id"]})
+					if err != nil {
+						return err
+					}
+					children++
+					perParent[c["id"].(float64)]++
+					for k := 0; k < j; k++ {
+						if _, err := tx.Create("Item", map[string]any{"sku": "s", "qty": float64(k), "orderId": o["id"]}); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			// Orders of customers outside the query must not be read.
+			for i := 0; i < 30; i++ {
+				if _, err := tx.Create("Order", map[string]any{"total": 1.0, "customerId": 1000.0 + float64(i%3)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		statsOfFind := func(model string, f map[string]any) ([]map[string]any, Stats) {
+			var recs []map[string]any
+			var st Stats
+			require.NoError(t, db.View(ctx, func(tx *Tx) error {
+				var err error
+				recs, err = tx.Find(model, f)
+				st = tx.Stats()
+				return err
+			}))
+			return recs, st
+		}
+
+		t.Run("hasMany", func(t *testing.T) {
+			recs, st := statsOfFind("Customer", map[string]any{"where": map[string]any{"id": map[string]any{"inq": parentIDs}}, "include": "orders"})
+			require.Len(t, recs, parents)
+			got := 0
+			for _, r := range recs {
+				got += len(r["orders"].([]any))
+				require.Len(t, r["orders"], perParent[r["id"].(float64)])
+			}
+			require.Equal(t, children, got)
+			require.Zero(t, st.RecordScans, "no model scan")
+			require.Equal(t, parents, st.IndexScans, "one index walk per distinct parent key")
+			require.Equal(t, children, st.IndexItems, "the walks visit only the children")
+			require.Equal(t, parents+children, st.RecordReads, "each parent and child read once")
+		})
+		t.Run("hasMany per-parent limit", func(t *testing.T) {
+			recs, st := statsOfFind("Customer", map[string]any{"where": map[string]any{"id": map[string]any{"inq": parentIDs}},
+				"include": map[string]any{"relation": "orders", "scope": map[string]any{"order": "total DESC", "limit": 2}}})
+			for _, r := range recs {
+				orders := r["orders"].([]any)
+				want := perParent[r["id"].(float64)]
+				if want > 2 {
+					want = 2
+				}
+				require.Len(t, orders, want)
+				if len(orders) == 2 {
+					require.Greater(t, orders[0].(map[string]any)["total"], orders[1].(map[string]any)["total"])
+				}
+			}
+			require.Zero(t, st.RecordScans)
+			require.Equal(t, parents, st.IndexScans)
+		})
+		t.Run("nested", func(t *testing.T) {
+			_, st := statsOfFind("Customer", map[string]any{"where": map[string]any{"id": map[string]any{"inq": parentIDs}},
+				"include": map[string]any{"orders": "items"}})
+			require.Zero(t, st.RecordScans)
+			require.Equal(t, parents+children, st.IndexScans, "one walk per customer, then one per order")
+		})
+		t.Run("belongsTo", func(t *testing.T) {
+			recs, st := statsOfFind("Order", map[string]any{"where": map[string]any{"customerId": map[string]any{"inq": parentIDs}},
+				"include": "customer"})
+			require.Len(t, recs, children)
+			distinct := len(perParent)
+			require.Zero(t, st.RecordScans)
+			// The orders through the customerId index, then each distinct
+			// customer read once by primary key.
+			require.Equal(t, children+distinct, st.RecordReads)
+			for _, r := range recs {
+				require.Equal(t, r["customerId"], r["customer"].(map[string]any)["id"])
+			}
+		})
+		mustCheck(t, db)
+	})
+}

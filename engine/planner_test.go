@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"sort"
@@ -93,7 +94,7 @@ var (
 	plannerNames  = []any{"", "a", "A", "ab", "Ab", "abc", "b", "B", "ba", "z", "10", "9", "é", "a.b", "a%b", "a_b"}
 	plannerCities = []any{"Paris", "paris", "London", "Berlin", "", "Rome", "Lisbon"}
 	plannerDates  = []any{"2019-03-10T00:00:00.000Z", "2020-01-15T00:00:00.000Z", "2020-01-15T00:00:00.001Z",
-		"2021-06-01T12:30:00.000Z", "2022-11-30T00:00:00.000Z", "1969-12-31T23:59:59.999Z"}
+		"2021-06-01T12:30:00.000Z", "2022-11-30T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "2020-01-15T00:00:00.0005Z"}
 	plannerTags = []any{"a", "b", "c", "A", "10"}
 	plannerAny  = []any{1.0, "1", true, false, 0.0, "", "a", 2.5, "2.5", "B", nil}
 )
@@ -120,7 +121,7 @@ func (g *plannerGen) value(prop string) (any, bool) {
 		g.ranks++
 		return float64(g.ranks*13%997) - 300, true
 	case "grp":
-		return g.pick(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, -1.5, 2.5, "3"), true
+		return g.pick(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, -1.5, 2.5, "3", math.Copysign(0, -1)), true
 	case "name":
 		return g.pick(plannerNames...), true
 	case "score":
@@ -190,7 +191,7 @@ func (g *plannerGen) operand(prop string) any {
 	case "rank":
 		return float64(g.rng.Intn(1000) - 300)
 	case "grp":
-		return g.pick(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, -1.5, 2.5, "3", 6.0, -10.0)
+		return g.pick(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, -1.5, 2.5, "3", 6.0, -10.0, math.Copysign(0, -1))
 	case "name":
 		return g.pick(plannerNames...)
 	case "score", "nums":
@@ -200,7 +201,7 @@ func (g *plannerGen) operand(prop string) any {
 	case "active":
 		return g.pick(true, false, "true", "0", 1.0)
 	case "born":
-		return g.pick(append(plannerDates, "2020-01-15", "2020-06-01T00:00:00Z", 1579046400000.0)...)
+		return g.pick(append(plannerDates, "2020-01-15", "2020-06-01T00:00:00Z", 1579046400000.0, "2020-01-15T00:00:00.0001Z")...)
 	case "tags":
 		return g.pick(append(plannerTags, "B", "0")...)
 	case "anyv":
@@ -498,18 +499,97 @@ func TestPlannerDifferential(t *testing.T) {
 					}
 					continue
 				}
-				score := float64(rng.Intn(20))
-				n, err := db.UpdateAll(ctx, "Item", where, map[string]any{"score": score})
+				data := map[string]any{"score": float64(rng.Intn(20))}
+				for _, p := range []string{"grp", "city", "active", "born", "tags", "anyv", "ownerId"} {
+					if g.chance(0.2) {
+						if v, ok := g.value(p); ok {
+							data[p] = v
+						}
+					}
+				}
+				n, err := db.UpdateAll(ctx, "Item", where, data)
 				require.NoError(t, err)
 				for _, r := range matched {
-					c := copyRecord(r)
-					c["score"] = score
-					store[r["id"].(float64)] = c
+					id := r["id"].(float64)
+					rec, err := db.FindByID(ctx, "Item", id, nil)
+					require.NoError(t, err)
+					store[id] = rec
 				}
 				if n != len(matched) {
 					fail("updateAll %s: updated %d, naive matches %d; plan %s", jsonOf(where), n, len(matched), explain(map[string]any{"where": where}))
 					resync()
 				}
+			}
+
+			// Reads inside a write transaction see its uncommitted writes
+			// through the same plans; a rolled-back transaction leaves
+			// nothing behind (the later rounds check the store).
+			txStore := plannerStore{}
+			for id, r := range store {
+				txStore[id] = r
+			}
+			rollback := round%2 == 1
+			errRollback := errors.New("rollback")
+			err := db.Update(ctx, func(tx *Tx) error {
+				for i := 0; i < 30; i++ {
+					var ids []float64
+					for id := range txStore {
+						ids = append(ids, id)
+					}
+					sort.Float64s(ids)
+					switch op := rng.Intn(3); {
+					case op == 0 && len(ids) > 0:
+						id := ids[rng.Intn(len(ids))]
+						rec, err := tx.PatchByID("Item", id, g.patch())
+						if errors.Is(err, ErrUniqueViolation) {
+							continue
+						}
+						require.NoError(t, err)
+						txStore[id] = rec
+					case op == 1 && len(ids) > 0:
+						id := ids[rng.Intn(len(ids))]
+						_, err := tx.DeleteByID("Item", id)
+						require.NoError(t, err)
+						delete(txStore, id)
+					default:
+						rec, err := tx.Create("Item", g.record())
+						if errors.Is(err, ErrUniqueViolation) {
+							continue
+						}
+						require.NoError(t, err)
+						txStore[rec["id"].(float64)] = rec
+					}
+				}
+				recs := txStore.sorted()
+				for i := 0; i < perRound/6; i++ {
+					f := g.filter()
+					want, wantCount, werr := naiveQuery(db, "Item", recs, f)
+					if werr != nil {
+						continue
+					}
+					got, err := tx.Find("Item", f)
+					require.NoError(t, err)
+					if a, b := jsonOf(append(ids(got), "end")), jsonOf(append(ids(want), "end")); a != b {
+						fail("in a write transaction, filter %s\ngot:   %s\nwant:  %s", jsonOf(f), a, b)
+						continue
+					}
+					where, _ := f["where"].(map[string]any)
+					n, err := tx.Count("Item", where)
+					require.NoError(t, err)
+					if n != wantCount {
+						fail("in a write transaction, count %s: got %d, want %d", jsonOf(where), n, wantCount)
+					}
+				}
+				if rollback {
+					return errRollback
+				}
+				return nil
+			})
+			if rollback {
+				require.ErrorIs(t, err, errRollback)
+			} else {
+				require.NoError(t, err)
+				store = txStore
 			}
 
 			recs := store.sorted()

@@ -300,8 +300,18 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 			return nil, nil, err
 		}
 	default:
+		// A relation condition may start from the related side instead
+		// (semijoin.go).
+		sj, ok, err := tx.semiJoin(ms, flt, plan)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			rows = sj
+			break
+		}
 		stopEarly := plan.EarlyStop
-		err := tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
+		err = tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
 			if _, err := match(pk, rec); err != nil {
 				return false, err
 			}

@@ -1247,3 +1247,112 @@ func TestRelations_NullSourceKey(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// TestRelations_SemiJoinStats proves that a selective relation-path where
+// starts from the related side (semijoin.go): the related model's index or
+// scan, then foreign-key walks, never a scan of the queried model; and that
+// the answer equals the record-by-record evaluation (the same condition
+// inside an "or", which cannot start from the related side).
+func TestRelations_SemiJoinStats(t *testing.T) {
+	models := []string{
+		`{"name": "Customer", "base": "PersistedModel", "properties": {"name": "string", "city": "string", "tier": {"type": "number", "index": true}},
+		  "relations": {"orders": {"type": "hasMany", "model": "Order", "foreignKey": "customerId"},
+		                "tags": {"type": "hasMany", "model": "Tag", "through": "CustomerTag", "foreignKey": "customerId", "keyThrough": "tagId"}}}`,
+		`{"name": "Order", "base": "PersistedModel", "properties": {"total": {"type": "number", "index": true}, "status": "string"},
+		  "relations": {"customer": {"type": "belongsTo", "model": "Customer", "foreignKey": "customerId"}}}`,
+		`{"name": "Tag", "base": "PersistedModel", "properties": {"label": {"type": "string", "index": true}}}`,
+		`{"name": "CustomerTag", "base": "PersistedModel", "properties": {},
+		  "relations": {"customer": {"type": "belongsTo", "model": "Customer", "foreignKey": "customerId"},
+		                "tag": {"type": "belongsTo", "model": "Tag", "foreignKey": "tagId"}}}`,
+	}
+	const customers, perCustomer = 200, 10
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), models...)
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+			for i := 0; i < 5; i++ {
+				if _, err := tx.Create("Tag", map[string]any{"label": fmt.Sprint("t", i)}); err != nil {
+					return err
+				}
+			}
+			for c := 1; c <= customers; c++ {
+				if _, err := tx.Create("Customer", map[string]any{"name": fmt.Sprint("c", c), "city": fmt.Sprint("C", c%20), "tier": float64(c % 20)}); err != nil {
+					return err
+				}
+				for o := 0; o < perCustomer; o++ {
+					if _, err := tx.Create("Order", map[string]any{"total": float64(c*perCustomer + o), "status": "open", "customerId": float64(c)}); err != nil {
+						return err
+					}
+				}
+				if c%50 == 0 {
+					if _, err := tx.Create("CustomerTag", map[string]any{"customerId": float64(c), "tagId": 4.0}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}))
+		type run struct {
+			recs []map[string]any
+			st   Stats
+		}
+		find := func(model string, f string) run {
+			var r run
+			require.NoError(t, db.View(ctx, func(tx *Tx) error {
+				var err error
+				r.recs, err = tx.Find(model, obj(t, f))
+				r.st = tx.Stats()
+				return err
+			}))
+			return r
+		}
+		cases := []struct {
+			name, model, where string
+			want               int
+			check              func(t *testing.T, st Stats)
+		}{
+			{"belongsTo path, unindexed target property", "Order", `{"customer.city": "C7"}`, 10 * perCustomer, func(t *testing.T, st Stats) {
+				require.Equal(t, 1, st.RecordScans, "one scan, of Customer")
+				require.Equal(t, customers, st.ScannedItems, "the orders are never scanned")
+				require.Equal(t, 10, st.IndexScans, "one foreign-key walk per matching customer")
+				require.Equal(t, 10*perCustomer, st.RecordReads, "only the matching orders are read")
+			}},
+			{"belongsTo path, indexed target property", "Order", `{"customer.tier": 7}`, 10 * perCustomer, func(t *testing.T, st Stats) {
+				require.Zero(t, st.RecordScans)
+				require.Equal(t, 10+10*perCustomer, st.RecordReads, "10 customers by the tier index, then their orders")
+			}},
+			{"belongsTo path and a residual condition", "Order", `{"customer": {"tier": {"inq": [3, 4]}}, "status": "open"}`, 20 * perCustomer, func(t *testing.T, st Stats) {
+				require.Zero(t, st.RecordScans)
+				require.Equal(t, 20+20*perCustomer, st.RecordReads, "20 customers by the tier index, then their orders")
+			}},
+			{"hasMany some", "Customer", `{"orders": {"some": {"total": {"gte": 1995}}}}`, 2, func(t *testing.T, st Stats) {
+				require.Zero(t, st.RecordScans)
+				require.Equal(t, 15+2, st.RecordReads, "the matching orders by the total index, then their customers")
+			}},
+			{"through some", "Customer", `{"tags": {"some": {"label": "t3"}}, "name": {"neq": "c50"}}`, 3, func(t *testing.T, st Stats) {
+				require.Zero(t, st.RecordScans)
+				require.Equal(t, 1+4+4, st.RecordReads, "the tag, its links, their customers")
+			}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got := find(c.model, `{"where": `+c.where+`}`)
+				require.Len(t, got.recs, c.want)
+				c.check(t, got.st)
+				// The same condition evaluated record by record.
+				slow := find(c.model, `{"where": {"or": [`+c.where+`, {"id": -1}]}}`)
+				require.Equal(t, slow.recs, got.recs)
+				require.Positive(t, slow.st.RecordScans)
+				// With an order and a page.
+				paged := find(c.model, `{"where": `+c.where+`, "order": "id DESC", "skip": 1, "limit": 3}`)
+				slowPaged := find(c.model, `{"where": {"or": [`+c.where+`, {"id": -1}]}, "order": "id DESC", "skip": 1, "limit": 3}`)
+				require.Equal(t, slowPaged.recs, paged.recs)
+			})
+		}
+		// none and every hold for records without related records: they
+		// cannot start from the related side.
+		none := find("Customer", `{"where": {"orders": {"none": {"total": {"lt": 100}}}}}`)
+		require.Len(t, none.recs, customers-9)
+		require.Equal(t, 1, none.st.RecordScans)
+		mustCheck(t, db)
+	})
+}

@@ -23,6 +23,7 @@ type call struct {
 	route *route
 	id    string // the {id} path parameter, as sent
 	fk    string // the {fk} path parameter, as sent
+	nk    string // the {nk} path parameter of nestRemoting routes, as sent
 	query map[string]any
 }
 

@@ -17,6 +17,10 @@
 //     /Model/{id}/rel/{fk} (hasMany), plus PUT/DELETE/HEAD
 //     /Model/{id}/rel/rel/{fk} for hasManyThrough, hasAndBelongsToMany and
 //     referencesMany;
+//   - for relations with options.nestRemoting, the target's relation
+//     routes under the parent: /Model/{id}/rel/{nk}/... (to-many) and
+//     /Model/{id}/rel/... (to-one), {nk} resolved through the relation
+//     first;
 //   - GET|POST /Model/change-stream (server-sent events).
 //
 // Errors have LB3's shape, {"error": {"statusCode", "name", "message",
@@ -26,6 +30,9 @@
 // filter) relstore answers 400 naming it, and where LB3 crashes on a
 // client mistake (POST /update without where) it answers a 4xx.
 //
-// Outside the API root the handler serves GET /healthz and
+// Outside the API root the handler serves GET /healthz, GET /openapi.json
+// (the OpenAPI 3 document of every route, generated from the route table;
+// no token needed), POST /_relstore/backup (a checkpoint of the store into
+// a subdirectory of Options.BackupDir) and
 // GET /_relstore/explain/{Model}?filter= (the engine's query plan).
 package server

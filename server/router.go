@@ -12,7 +12,13 @@ import (
 const (
 	paramID = "{id}" // the model instance id
 	paramFK = "{fk}" // the related instance id
+	// paramNK is the id of the instance a nestRemoting route goes through:
+	// /Customers/{id}/orders/{nk}/items.
+	paramNK = "{nk}"
 )
+
+// isParam reports whether a route pattern segment is a path parameter.
+func isParam(seg string) bool { return seg == paramID || seg == paramFK || seg == paramNK }
 
 // handlerFunc runs one LoopBack remote method.
 type handlerFunc func(c *call) (*reply, error)
@@ -24,8 +30,13 @@ type route struct {
 	method string
 	segs   []string
 	// name is LoopBack's remote method name ("find",
-	// "prototype.__get__orders", "youngFolks"), for logs.
+	// "prototype.__get__orders", "__get__youngFolks",
+	// "prototype.__get__orders__items"), for logs and operation ids.
 	name string
+	// op is what the route does, without its relation or scope name: the
+	// model method ("find", "create", ...), or for scope and relation routes
+	// the part between the underscores ("get", "count", "findById", ...).
+	op string
 	// write marks routes that change data (refused in read-only mode).
 	write bool
 	// stream marks the change stream, which has no request deadline.
@@ -33,6 +44,9 @@ type route struct {
 	handler handlerFunc
 	rel     *schema.Relation // relation routes
 	scope   string           // named-scope routes
+	// nest is the parent relation of a nestRemoting route (rel is then a
+	// relation of nest's target model), nil for other routes.
+	nest *schema.Relation
 }
 
 // modelRoutes are the routes of one exposed model.
@@ -132,14 +146,28 @@ func modelRouteTable(set *schema.Set, m *schema.Model) []*route {
 		{method: http.MethodGet, segs: []string{"change-stream"}, name: "createChangeStream", stream: true, handler: handleChangeStream},
 		{method: http.MethodPost, segs: []string{"change-stream"}, name: "createChangeStream", stream: true, handler: handleChangeStream},
 	}
+	for _, r := range rs {
+		r.op = strings.TrimPrefix(r.name, "prototype.")
+	}
 	rs = append(rs, scopeRoutes(m)...)
 	for _, rel := range m.Relations {
-		if set.Model(rel.Model) == nil && rel.Polymorphic == nil {
-			continue // a relation to a model that is not defined has no routes
+		if !routable(set, rel) {
+			continue
 		}
 		rs = append(rs, relationRoutes(rel)...)
 	}
+	for _, rel := range m.Relations {
+		if rel.NestRemoting && routable(set, rel) {
+			rs = append(rs, nestedRoutes(set, rel)...)
+		}
+	}
 	return rs
+}
+
+// routable reports whether a relation has routes: a relation to a model
+// that is not defined has none.
+func routable(set *schema.Set, rel *schema.Relation) bool {
+	return set.Model(rel.Model) != nil || rel.Polymorphic != nil
 }
 
 // scopeRoutes are the routes of the named scopes of m: GET, POST and DELETE
@@ -153,10 +181,10 @@ func scopeRoutes(m *schema.Model) []*route {
 	var rs []*route
 	for _, n := range names {
 		rs = append(rs,
-			&route{method: http.MethodGet, segs: []string{n}, name: "__get__" + n, scope: n, handler: handleScopeFind},
-			&route{method: http.MethodPost, segs: []string{n}, name: "__create__" + n, scope: n, write: true, handler: handleScopeCreate},
-			&route{method: http.MethodDelete, segs: []string{n}, name: "__delete__" + n, scope: n, write: true, handler: handleScopeDelete},
-			&route{method: http.MethodGet, segs: []string{n, "count"}, name: "__count__" + n, scope: n, handler: handleScopeCount},
+			&route{method: http.MethodGet, segs: []string{n}, name: "__get__" + n, op: "get", scope: n, handler: handleScopeFind},
+			&route{method: http.MethodPost, segs: []string{n}, name: "__create__" + n, op: "create", scope: n, write: true, handler: handleScopeCreate},
+			&route{method: http.MethodDelete, segs: []string{n}, name: "__delete__" + n, op: "delete", scope: n, write: true, handler: handleScopeDelete},
+			&route{method: http.MethodGet, segs: []string{n, "count"}, name: "__count__" + n, op: "count", scope: n, handler: handleScopeCount},
 		)
 	}
 	return rs
@@ -177,7 +205,7 @@ func relationRoutes(rel *schema.Relation) []*route {
 	}
 	one := at()
 	mk := func(method, what string, segs []string, write bool, h handlerFunc) *route {
-		return &route{method: method, segs: segs, name: "prototype.__" + what + "__" + rel.Name, write: write, rel: rel, handler: h}
+		return &route{method: method, segs: segs, name: "prototype.__" + what + "__" + rel.Name, op: what, write: write, rel: rel, handler: h}
 	}
 	switch rel.Type {
 	case schema.RelBelongsTo:
@@ -212,12 +240,56 @@ func relationRoutes(rel *schema.Relation) []*route {
 	return rs
 }
 
+// nestedRoutes are the routes LB3's Model.nestRemoting adds for a relation
+// with options.nestRemoting: every relation route of the target model
+// (its "prototype.__<op>__<rel>" methods) under the parent's path,
+//
+//	to-many parent (hasMany, through, referencesMany)  /{id}/<path>/{nk}/<target route>
+//	to-one parent (belongsTo, hasOne)                  /{id}/<path>/<target route>
+//
+// where <path> is the relation's options.path or its name (not its
+// http.path: LB3 ignores it here). As LB3, only target relations whose
+// name has no underscore are nested (its method-name pattern
+// /^__([^_]+)__([^_]+)$/), one level deep. Embedded and polymorphic
+// belongsTo parents have no nested routes.
+func nestedRoutes(set *schema.Set, nest *schema.Relation) []*route {
+	target := set.Model(nest.Model)
+	if target == nil || nest.Type == schema.RelEmbedsOne || nest.Type == schema.RelEmbedsMany ||
+		(nest.Type == schema.RelBelongsTo && nest.Polymorphic != nil) {
+		return nil
+	}
+	path := nest.Name
+	if p, _ := nest.Options["path"].(string); strings.Trim(p, "/") != "" {
+		path = strings.Trim(p, "/")
+	}
+	prefix := append([]string{paramID}, splitPath(path)...)
+	if !toOne(nest) {
+		prefix = append(prefix, paramNK)
+	}
+	var rs []*route
+	for _, rel := range target.Relations {
+		if !routable(set, rel) || strings.Contains(rel.Name, "_") {
+			continue
+		}
+		for _, r := range relationRoutes(rel) {
+			n := *r
+			n.segs = append(append([]string(nil), prefix...), r.segs[1:]...) // the target's {id} is resolved
+			n.name = "prototype.__" + r.op + "__" + nest.Name + "__" + rel.Name
+			n.nest = nest
+			n.handler = nested(r.handler)
+			rs = append(rs, &n)
+		}
+	}
+	return rs
+}
+
 // match is the result of a route lookup.
 type match struct {
 	model *modelRoutes
 	route *route
 	id    string // value of paramID
 	fk    string // value of paramFK
+	nk    string // value of paramNK
 	rest  string // the path below the model's path, for "no method" messages
 }
 
@@ -247,6 +319,8 @@ func (rt *router) lookup(method string, segs []string) match {
 			mt.id = rest[i]
 		case paramFK:
 			mt.fk = rest[i]
+		case paramNK:
+			mt.nk = rest[i]
 		}
 	}
 	return mt
@@ -303,7 +377,7 @@ func (r *route) matches(rest []string) bool {
 		return false
 	}
 	for i, s := range r.segs {
-		if s == paramID || s == paramFK {
+		if isParam(s) {
 			if rest[i] == "" {
 				return false
 			}
@@ -318,8 +392,8 @@ func (r *route) matches(rest []string) bool {
 
 func moreSpecific(a, b *route) bool {
 	for i := range a.segs {
-		al := a.segs[i] != paramID && a.segs[i] != paramFK
-		bl := b.segs[i] != paramID && b.segs[i] != paramFK
+		al := !isParam(a.segs[i])
+		bl := !isParam(b.segs[i])
 		if al != bl {
 			return al
 		}

@@ -39,10 +39,10 @@ type Options struct {
 	// APIRoot is the path the API is mounted at (default "/api").
 	APIRoot string
 	// Token, when set, is required on every request to the API and to the
-	// explain endpoint, as "Authorization: Bearer TOKEN" or (for
-	// EventSource clients, which cannot set headers) "?access_token=TOKEN".
-	// A missing or wrong token is a 401 AUTHORIZATION_REQUIRED. /healthz
-	// stays open.
+	// explain and backup endpoints, as "Authorization: Bearer TOKEN" or
+	// (for EventSource clients, which cannot set headers)
+	// "?access_token=TOKEN". A missing or wrong token is a 401
+	// AUTHORIZATION_REQUIRED. /healthz and /openapi.json stay open.
 	Token string
 	// ReadOnly refuses every route that writes with a 403 READ_ONLY.
 	ReadOnly bool
@@ -65,6 +65,11 @@ type Options struct {
 	// http.Server.Shutdown can complete. Nil: streams end only when their
 	// client goes away.
 	Shutdown <-chan struct{}
+	// BackupDir, when set, enables POST /_relstore/backup: a checkpoint of
+	// the store written into a new subdirectory of BackupDir named by the
+	// request (the storage must support checkpoints, as storage.Pebble
+	// does). Empty: the endpoint answers 404 BACKUP_DISABLED.
+	BackupDir string
 }
 
 // server is the http.Handler New returns.
@@ -77,10 +82,16 @@ type server struct {
 
 	mu     sync.Mutex
 	router *router // routes of the schema it was built from
+	// doc is the OpenAPI document of docRouter.
+	doc       map[string]any
+	docRouter *router
+	// backupMu serializes backups.
+	backupMu sync.Mutex
 }
 
 // New returns LoopBack 3's REST API over db, mounted at opts.APIRoot, plus
-// GET /healthz and GET /_relstore/explain/{Model}?filter=. Every model of
+// GET /healthz, GET /openapi.json (see OpenAPI), POST /_relstore/backup
+// (see Options.BackupDir) and GET /_relstore/explain/{Model}?filter=. Every model of
 // db.Schema() that is persisted and not public: false is exposed at its
 // http.path or plural; models defined later are picked up on their first
 // request. opts may be nil. A panic in a handler is answered with a 500 in
@@ -120,7 +131,8 @@ func (s *server) routes() *router {
 }
 
 // ServeHTTP answers one request: recovery, logging, CORS, authentication,
-// then the health check, the explain endpoint or the API.
+// then the health check, the OpenAPI document, the backup and explain
+// endpoints or the API.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rw := &responseRecorder{ResponseWriter: w}
@@ -161,6 +173,16 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case path == healthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok"})
+		return
+	case path == openAPIPath:
+		s.serveOpenAPI(w, r)
+		return
+	case path == backupPath:
+		if !s.authorized(r) {
+			s.writeError(w, r, errUnauthorized())
+			return
+		}
+		s.serveBackup(w, r)
 		return
 	case strings.HasPrefix(path, explainPath):
 		if !s.authorized(r) {
@@ -246,7 +268,7 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		defer cancel()
 	}
 	c := &call{ctx: ctx, srv: s, db: s.db, w: w, r: r, model: m.model.model, route: m.route,
-		id: m.id, fk: m.fk, query: query}
+		id: m.id, fk: m.fk, nk: m.nk, query: query}
 	rep, err := m.route.handler(c)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -40,8 +40,14 @@ var testModels = []string{
 // newTestDB opens a memory engine with testModels defined.
 func newTestDB(t *testing.T) *engine.DB {
 	t.Helper()
+	return newDBWith(t, testModels)
+}
+
+// newDBWith opens a memory engine with the LB3 model definitions models.
+func newDBWith(t *testing.T, models []string) *engine.DB {
+	t.Helper()
 	l := schema.NewLoader(nil)
-	for _, m := range testModels {
+	for _, m := range models {
 		if err := l.Add([]byte(m)); err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +70,14 @@ func newTestDB(t *testing.T) *engine.DB {
 // newTestServer returns the handler over a fresh test DB.
 func newTestServer(t *testing.T, opts Options) (*server, *engine.DB) {
 	t.Helper()
-	db := newTestDB(t)
+	return newServerWith(t, testModels, opts)
+}
+
+// newServerWith returns the handler over a fresh memory DB with the LB3
+// model definitions models.
+func newServerWith(t *testing.T, models []string, opts Options) (*server, *engine.DB) {
+	t.Helper()
+	db := newDBWith(t, models)
 	if opts.Logger == nil {
 		opts.Logger = discardLogger()
 	}
@@ -185,7 +198,7 @@ func TestTokenAuth(t *testing.T) {
 					}
 				}
 			}
-			for _, target := range []string{"/api/Nope", "/api", "/_relstore/explain/Customer"} {
+			for _, target := range []string{"/api/Nope", "/api", "/_relstore/explain/Customer", backupPath} {
 				res := do(s, http.MethodGet, target+"?"+tc.query, "", tc.header)
 				if (res.status == http.StatusUnauthorized) == tc.want {
 					t.Errorf("GET %s: status %d", target, res.status)
@@ -196,8 +209,10 @@ func TestTokenAuth(t *testing.T) {
 			}
 		})
 	}
-	if res := do(s, http.MethodGet, "/healthz", "", nil); res.status != http.StatusOK {
-		t.Errorf("healthz needs no token: %d", res.status)
+	for _, open := range []string{"/healthz", openAPIPath} {
+		if res := do(s, http.MethodGet, open, "", nil); res.status != http.StatusOK {
+			t.Errorf("%s needs no token: %d", open, res.status)
+		}
 	}
 }
 

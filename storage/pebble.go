@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -57,6 +58,9 @@ type Pebble struct {
 
 var _ Engine = (*Pebble)(nil)
 
+// bloomBitsPerKey sizes the tables' bloom filters (about 1% false positives).
+const bloomBitsPerKey = 10
+
 // OpenPebble opens (creating it unless opts.ReadOnly) the Pebble store in
 // dir. opts may be nil.
 func OpenPebble(dir string, opts *PebbleOptions) (*Pebble, error) {
@@ -77,6 +81,12 @@ func OpenPebble(dir string, opts *PebbleOptions) (*Pebble, error) {
 	}
 	if !o.ReadOnly {
 		po.FormatMajorVersion = pebble.FormatNewest
+	}
+	// Bloom filters on every level: relstore's reads are point gets of
+	// whole keys (records by primary key), which the filters let Pebble
+	// answer without searching every overlapping table.
+	for i := range po.Levels {
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(bloomBitsPerKey)
 	}
 	db, err := pebble.Open(dir, po)
 	if err != nil {

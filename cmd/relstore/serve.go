@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,6 +46,7 @@ type serveConfig struct {
 	requestTimeout time.Duration
 	cors           string
 	seed           string
+	backupDir      string // "" = POST /_relstore/backup disabled
 	logLevel       slog.Level
 }
 
@@ -65,6 +68,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", 0, "deadline of each request, e.g. 30s (0: none)")
 	fs.StringVar(&cfg.cors, "cors", "", "allow cross-origin requests from ORIGIN (or *)")
 	fs.StringVar(&cfg.seed, "seed", "", "JSON file {\"Model\": [records...]} imported into empty models at start")
+	fs.StringVar(&cfg.backupDir, "backup-dir", "", "enable POST /_relstore/backup, writing checkpoints into subdirectories of DIR (needs --data)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -84,7 +88,31 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
 		return nil, err
 	}
+	if err := checkBackupDir(cfg.backupDir, cfg.data); err != nil {
+		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
+		return nil, err
+	}
 	return cfg, nil
+}
+
+// checkBackupDir refuses a --backup-dir without --data (a memory store has
+// nothing to checkpoint) or inside the store's directory.
+func checkBackupDir(backupDir, data string) error {
+	if backupDir == "" {
+		return nil
+	}
+	if data == "" {
+		return errors.New("--backup-dir needs --data: a memory store cannot be backed up")
+	}
+	b, err1 := filepath.Abs(backupDir)
+	d, err2 := filepath.Abs(data)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(d, b); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+		return fmt.Errorf("--backup-dir %s must not be inside the store directory %s", backupDir, data)
+	}
+	return nil
 }
 
 // runServe is "relstore serve": it serves until ctx is cancelled.
@@ -134,6 +162,11 @@ func serve(ctx context.Context, cfg *serveConfig, stdout, stderr io.Writer) (err
 			return err
 		}
 	}
+	if cfg.backupDir != "" {
+		if err := os.MkdirAll(cfg.backupDir, 0o755); err != nil {
+			return fmt.Errorf("--backup-dir: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -149,6 +182,7 @@ func serve(ctx context.Context, cfg *serveConfig, stdout, stderr io.Writer) (err
 		RequestTimeout: cfg.requestTimeout,
 		Logger:         logger,
 		Shutdown:       shutdown,
+		BackupDir:      cfg.backupDir,
 	})
 	srv := &http.Server{
 		Handler:           handler,

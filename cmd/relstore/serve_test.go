@@ -33,9 +33,10 @@ func TestParseServeFlags(t *testing.T) {
 		{"defaults", nil, nil, func(c *serveConfig) {}, false},
 		{"all flags", []string{"--models", "m", "--addr", ":0", "--api-root", "v1/", "--data", "d", "--sync=false",
 			"--token", "t", "--read-only", "--max-limit", "50", "--max-body", "10", "--request-timeout", "2s",
-			"--cors", "*", "--seed", "s.json", "--log-level", "debug"}, nil, func(c *serveConfig) {
+			"--cors", "*", "--seed", "s.json", "--log-level", "debug", "--backup-dir", "b"}, nil, func(c *serveConfig) {
 			c.models, c.addr, c.apiRoot, c.data, c.sync, c.token, c.readOnly = "m", ":0", "/v1", "d", false, "t", true
 			c.maxLimit, c.maxBody, c.requestTimeout, c.cors, c.seed, c.logLevel = 50, 10, 2*time.Second, "*", "s.json", -4
+			c.backupDir = "b"
 		}, false},
 		{"single dash", []string{"-addr", "127.0.0.1:0"}, nil, func(c *serveConfig) { c.addr = "127.0.0.1:0" }, false},
 		{"token from env", nil, map[string]string{tokenEnv: "envtok"}, func(c *serveConfig) { c.token = "envtok" }, false},
@@ -44,6 +45,10 @@ func TestParseServeFlags(t *testing.T) {
 		{"stray argument", []string{"models"}, nil, nil, true},
 		{"bad log level", []string{"--log-level", "loud"}, nil, nil, true},
 		{"negative max limit", []string{"--max-limit", "-1"}, nil, nil, true},
+		{"backup dir without data", []string{"--backup-dir", "b"}, nil, nil, true},
+		{"backup dir inside the store", []string{"--data", "d", "--backup-dir", "d/backups"}, nil, nil, true},
+		{"backup dir is the store", []string{"--data", "d", "--backup-dir", "d/"}, nil, nil, true},
+		{"backup dir beside the store", []string{"--data", "d", "--backup-dir", "db"}, nil, func(c *serveConfig) { c.data, c.backupDir = "d", "db" }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
