@@ -162,7 +162,9 @@ func (tx *Tx) relatedList(rc *relCtx, f map[string]any) ([]map[string]any, error
 		if err != nil {
 			return nil, err
 		}
-		flt, err := filter.Parse(f, rc.tms.m, tx.st.set)
+		// The relation scope's order, paging, fields and include merge in
+		// as for hasMany (its where is applied by relatedRows).
+		flt, err := filter.Parse(filter.Merge(f, withoutWhere(rel.Scope)), rc.tms.m, tx.st.set)
 		if err != nil {
 			return nil, err
 		}

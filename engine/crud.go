@@ -403,6 +403,7 @@ func (tx *Tx) UpdateAll(model string, where, data map[string]any) (int, error) {
 		return 0, err
 	}
 	if _, ok := data[ms.idProps[0].Name]; ok {
+		data = copyRecord(data) // the caller's map is not ours to change
 		delete(data, ms.idProps[0].Name)
 	}
 	verr := &ValidationError{Model: ms.m.Name}
@@ -476,6 +477,10 @@ func (tx *Tx) UpsertWithWhere(model string, where, data map[string]any) (map[str
 	ms, err := tx.model(model)
 	if err != nil {
 		return nil, err
+	}
+	if len(data) == 0 {
+		// LoopBack's upsertWithWhere refuses it before anything else.
+		return nil, Errorf(ErrBadRequest, 400, "EMPTY_DATA", "data object cannot be empty!")
 	}
 	matches, err := tx.matchingRecords(ms, where)
 	if err != nil {

@@ -34,6 +34,7 @@ var includeModels = []string{
 	    "bigOrders": {"type": "hasMany", "model": "Order", "foreignKey": "customerId", "scope": {"where": {"total": {"gte": 100}}, "include": "items"}},
 	    "profile":   {"type": "hasOne", "model": "Profile", "foreignKey": "customerId"},
 	    "tags":      {"type": "hasMany", "model": "Tag", "through": "CustomerTag", "foreignKey": "customerId", "keyThrough": "tagId"},
+	    "lastTags":  {"type": "hasMany", "model": "Tag", "through": "CustomerTag", "foreignKey": "customerId", "keyThrough": "tagId", "scope": {"order": "label DESC", "limit": 2}},
 	    "favorites": {"type": "referencesMany", "model": "Product", "foreignKey": "favoriteIds"},
 	    "address":   {"type": "embedsOne", "model": "Address", "property": "addr"},
 	    "hiddenRel": {"type": "hasMany", "model": "Order", "foreignKey": "customerId", "options": {"disableInclude": true}}}}`,
@@ -352,6 +353,33 @@ func TestInclude_Batching(t *testing.T) {
 				require.Equal(t, r["customerId"], r["customer"].(map[string]any)["id"])
 			}
 		})
+		mustCheck(t, db)
+	})
+}
+
+// TestInclude_MatchesRelatedGet: an include and the relation's GET answer
+// the same related records for each parent, relation scopes (where, order,
+// limit, include) applied alike. (Protected properties differ by design:
+// they are removed inside includes only.)
+func TestInclude_MatchesRelatedGet(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), includeModels...)
+		seedInclude(t, db)
+		for _, rel := range []string{"orders", "recent", "bigOrders", "lastTags", "favorites"} {
+			t.Run(rel, func(t *testing.T) {
+				parents, err := db.Find(ctx, "Customer", map[string]any{"include": rel})
+				require.NoError(t, err)
+				for _, p := range parents {
+					got, err := db.RelatedGet(ctx, "Customer", p["id"], rel, nil)
+					require.NoError(t, err)
+					list := jsonRoundTrip(got).([]any)
+					for _, r := range list {
+						delete(r.(map[string]any), "note")
+					}
+					require.Equal(t, jsonRoundTrip(p[rel]), list, "customer %v", p["id"])
+				}
+			})
+		}
 		mustCheck(t, db)
 	})
 }

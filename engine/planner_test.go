@@ -651,3 +651,110 @@ func TestPlannerDifferential(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// String primary keys: point reads, pk order and early stops with ids that
+// sort as strings ("10" < "9"), operands coerced to strings.
+const plannerDocModel = `{"name": "Doc", "base": "PersistedModel", "idInjection": false,
+  "properties": {"slug": {"type": "string", "id": true}, "grp": {"type": "number", "index": true}, "name": "string"}}`
+
+func TestPlannerDifferential_StringIDs(t *testing.T) {
+	seed := testSeed(t, *plannerSeed)
+	t.Logf("seed %d (rerun with -planner.seed=%d or RELSTORE_SEED=%d)", seed, seed, seed)
+	filters := 1500
+	if testing.Short() {
+		filters = 300
+	}
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		rng := rand.New(rand.NewSource(seed))
+		g := &plannerGen{rng: rng}
+		db := openDB(t, open(t), plannerDocModel)
+		slug := func() any {
+			if g.chance(0.3) {
+				return float64(rng.Intn(120))
+			}
+			return g.pick("a", "b", "A", "é", "", "a b", "10", "9", "09", "1e3", fmt.Sprintf("s%d", rng.Intn(80)), fmt.Sprintf("%d", rng.Intn(120)))
+		}
+		var recs []map[string]any
+		for i := 0; i < 200; i++ {
+			data := map[string]any{"slug": slug(), "grp": float64(rng.Intn(5)), "name": g.pick(plannerNames...)}
+			rec, err := db.Create(ctx, "Doc", data)
+			if errors.Is(err, ErrDuplicateID) {
+				continue
+			}
+			require.NoError(t, err)
+			recs = append(recs, rec)
+		}
+		sort.Slice(recs, func(i, j int) bool { return filter.CompareValues(recs[i]["slug"], recs[j]["slug"]) < 0 })
+		docIDs := func(rs []map[string]any) []any {
+			out := make([]any, len(rs))
+			for i, r := range rs {
+				out[i] = r["slug"]
+			}
+			return out
+		}
+		access := map[string]int{}
+		for i := 0; i < filters; i++ {
+			w := map[string]any{}
+			switch rng.Intn(4) {
+			case 0:
+				w["slug"] = slug()
+			case 1:
+				list := []any{}
+				for j := rng.Intn(5); j > 0; j-- {
+					list = append(list, slug())
+				}
+				w["slug"] = map[string]any{"inq": list}
+			case 2:
+				w["slug"] = map[string]any{g.pick("gt", "gte", "lt", "lte").(string): slug(), "neq": slug()}
+			default:
+				w["grp"] = g.cond("grp")
+			}
+			f := map[string]any{"where": w}
+			if g.chance(0.3) {
+				delete(f, "where")
+			}
+			if g.chance(0.5) {
+				f["order"] = g.pick("slug", "slug DESC", "grp DESC", "name", []any{"grp", "slug DESC"})
+			}
+			if g.chance(0.6) {
+				f["limit"] = float64(1 + rng.Intn(8))
+			}
+			if g.chance(0.3) {
+				f["skip"] = float64(rng.Intn(5))
+			}
+			flt, err := filter.Parse(f, db.Model("Doc"), db.Schema())
+			require.NoError(t, err, jsonOf(f))
+			var want []map[string]any
+			for _, r := range recs {
+				if ok, _ := filter.Match(flt.Where, r, nil); ok {
+					want = append(want, r)
+				}
+			}
+			count := len(want)
+			sort.SliceStable(want, func(i, j int) bool { return filter.CompareRecords(flt.Order, want[i], want[j]) < 0 })
+			if flt.Skip >= len(want) {
+				want = nil
+			} else {
+				want = want[flt.Skip:]
+			}
+			if flt.Limit > 0 && len(want) > flt.Limit {
+				want = want[:flt.Limit]
+			}
+			got, err := db.Find(ctx, "Doc", f)
+			require.NoError(t, err)
+			p, err := db.Explain("Doc", f)
+			require.NoError(t, err)
+			access[p.Access+" "+p.Op]++
+			require.Equal(t, jsonOf(append(docIDs(want), "end")), jsonOf(append(docIDs(got), "end")),
+				"seed %d: filter %s, plan %s", seed, jsonOf(f), p)
+			where, _ := f["where"].(map[string]any)
+			n, err := db.Count(ctx, "Doc", where)
+			require.NoError(t, err)
+			require.Equal(t, count, n, "seed %d: count %s", seed, jsonOf(where))
+		}
+		t.Logf("plans %v", access)
+		require.Greater(t, access["pk eq"], 0)
+		require.Greater(t, access["pk inq"], 0)
+		mustCheck(t, db)
+	})
+}

@@ -586,6 +586,16 @@ func TestQuery_Operations(t *testing.T) {
 			_, err := db.UpsertWithWhere(ctx, "Widget", obj(t, `{"kind": "b"}`), obj(t, `{"active": true}`))
 			return nil, 0, err
 		}, result{code: "MULTIPLE_INSTANCES"}},
+		{"upsertWithWhere with empty data", func(t *testing.T, db *DB) ([]any, int, error) {
+			_, err := db.UpsertWithWhere(ctx, "Widget", obj(t, `{"n": 99}`), obj(t, `{}`))
+			return nil, 0, err
+		}, result{code: "EMPTY_DATA"}},
+		{"updateAll ignores an id and leaves the caller's data alone", func(t *testing.T, db *DB) ([]any, int, error) {
+			data := obj(t, `{"id": 3, "n": 7}`)
+			n, err := db.UpdateAll(ctx, "Widget", obj(t, `{"n": 1}`), data)
+			require.Equal(t, obj(t, `{"id": 3, "n": 7}`), data)
+			return nil, n, err
+		}, result{n: 1, state: []string{"1:a:7:false", "2:b:2:false", "3:a:3:false", "4:a:4:false", "5:b:5:false", "6:a:6:false"}}},
 		{"findOrCreate finds the first in order", func(t *testing.T, db *DB) ([]any, int, error) {
 			rec, created, err := db.FindOrCreate(ctx, "Widget", obj(t, `{"where": {"kind": "a"}, "order": "n DESC"}`), obj(t, `{"kind": "a"}`))
 			if err != nil {

@@ -411,7 +411,16 @@ func (tx *Tx) polymorphicBelongsTo(rel *schema.Relation, recs []map[string]any) 
 		}
 		for j, i := range idxs {
 			if k, ok := valueKey(vals[j]); ok && vals[j] != nil {
-				out[i] = groups[k]
+				for _, r := range groups[k] {
+					// The target model's default scope applies, as to any
+					// related record.
+					if tms.m.Scope == nil || tx.inDefaultScope(tms, r.rec) {
+						out[i] = append(out[i], r)
+					}
+				}
+				if len(out[i]) > 1 {
+					out[i] = out[i][:1]
+				}
 			}
 		}
 	}

@@ -1356,3 +1356,35 @@ func TestRelations_SemiJoinStats(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// TestRelations_PolymorphicDefaultScope: a polymorphic belongsTo sees its
+// target through the target model's default scope, as other relations do.
+func TestRelations_PolymorphicDefaultScope(t *testing.T) {
+	models := []string{
+		`{"name": "Doc", "base": "PersistedModel", "properties": {"title": "string", "archived": "boolean"}, "scope": {"where": {"archived": {"neq": true}}}}`,
+		`{"name": "Remark", "base": "PersistedModel", "properties": {"text": "string"},
+		  "relations": {"subject": {"type": "belongsTo", "polymorphic": true}}}`,
+	}
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), models...)
+		for _, d := range []string{`{"title": "on"}`, `{"title": "off", "archived": true}`} {
+			_, err := db.Create(ctx, "Doc", obj(t, d))
+			require.NoError(t, err)
+		}
+		for _, r := range []string{`{"text": "a", "subjectType": "Doc", "subjectId": 1}`, `{"text": "b", "subjectType": "Doc", "subjectId": 2}`} {
+			_, err := db.Create(ctx, "Remark", obj(t, r))
+			require.NoError(t, err)
+		}
+		v, err := db.RelatedGet(ctx, "Remark", 1, "subject", nil)
+		require.NoError(t, err)
+		require.JSONEq(t, `{"id": 1, "title": "on"}`, jsonText(v))
+		v, err = db.RelatedGet(ctx, "Remark", 2, "subject", nil)
+		require.NoError(t, err)
+		require.Nil(t, v, "a target outside its default scope reads as missing")
+		recs, err := db.Find(ctx, "Remark", obj(t, `{"include": "subject"}`))
+		require.NoError(t, err)
+		require.JSONEq(t, `[{"id": 1, "text": "a", "subjectType": "Doc", "subjectId": 1, "subject": {"id": 1, "title": "on"}},
+		  {"id": 2, "text": "b", "subjectType": "Doc", "subjectId": 2}]`, jsonText(recs))
+		mustCheck(t, db)
+	})
+}

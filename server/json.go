@@ -18,6 +18,12 @@ const jsonTimeLayout = "2006-01-02T15:04:05.000Z"
 // contentTypeJSON is the Content-Type of every JSON answer.
 const contentTypeJSON = "application/json; charset=utf-8"
 
+// AppendJSON appends v to b as JSON the way LoopBack writes it, as every
+// response of the server is written (see appendJSON): dates as
+// "2006-01-02T15:04:05.000Z", buffers as Node's Buffer JSON, map keys
+// sorted, no HTML escaping. The relstore command writes exports with it.
+func AppendJSON(b []byte, v any) []byte { return appendJSON(b, v) }
+
 // appendJSON appends v to b as JSON the way LoopBack's toJSON and
 // JSON.stringify write it:
 //

@@ -20,11 +20,11 @@ import (
 )
 
 // testModels cover every kind of route: CRUD, a named scope, hasMany,
-// hasOne, belongsTo and hasManyThrough.
+// hasOne, belongsTo, hasManyThrough and nestRemoting.
 var testModels = []string{
 	`{"name": "Customer", "base": "PersistedModel", "properties": {"name": {"type": "string", "required": true}, "age": "number"},
 	  "scopes": {"young": {"where": {"age": {"lte": 22}}}},
-	  "relations": {"orders": {"type": "hasMany", "model": "Order", "foreignKey": "customerId"},
+	  "relations": {"orders": {"type": "hasMany", "model": "Order", "foreignKey": "customerId", "options": {"nestRemoting": true}},
 	                "profile": {"type": "hasOne", "model": "Profile", "foreignKey": "customerId"}}}`,
 	`{"name": "Order", "base": "PersistedModel", "properties": {"total": "number"},
 	  "relations": {"customer": {"type": "belongsTo", "model": "Customer", "foreignKey": "customerId"}}}`,
@@ -137,6 +137,8 @@ func concretePath(root string, mr *modelRoutes, r *route) string {
 			segs = append(segs, "1")
 		case paramFK:
 			segs = append(segs, "2")
+		case paramNK:
+			segs = append(segs, "3")
 		default:
 			segs = append(segs, s)
 		}

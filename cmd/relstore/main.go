@@ -18,10 +18,14 @@ const (
 
 const usageText = `usage:
   relstore serve [--models DIR] [--addr HOST:PORT] [--data DIR] [flags]
-  relstore check --data DIR
+  relstore check --data DIR [--repair]
+  relstore backup --data DIR [--verify] OUT
+  relstore export --data DIR [--models DIR] [--format relstore|lb3] [OUT|-]
+  relstore import --data DIR [--models DIR] IN|-
+  relstore openapi [--models DIR] [--api-root PATH] [--token-auth] [--backup]
   relstore version
 
-Run "relstore serve --help" for the serve flags.
+Run "relstore COMMAND --help" for the flags of a command.
 `
 
 func main() {
@@ -45,6 +49,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCheck(ctx, args[1:], stdout, stderr)
 	case "openapi":
 		return runOpenAPI(args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], os.Stdin, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		return runVersion(stdout)
 	case "help", "--help", "-help", "-h":

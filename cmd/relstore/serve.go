@@ -16,7 +16,6 @@ import (
 
 	"github.com/relstore/relstore/engine"
 	"github.com/relstore/relstore/server"
-	"github.com/relstore/relstore/storage"
 )
 
 // Defaults and limits of serve.
@@ -211,24 +210,4 @@ func serve(ctx context.Context, cfg *serveConfig, stdout, stderr io.Writer) (err
 	}
 	<-served
 	return nil
-}
-
-// openStore opens the Pebble store in dir, or a memory store when dir is
-// "".
-func openStore(dir string, noSync, readOnly bool) (storage.Engine, error) {
-	if dir == "" {
-		return storage.NewMemory(), nil
-	}
-	st, err := storage.OpenPebble(dir, &storage.PebbleOptions{NoSync: noSync, ReadOnly: readOnly})
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
-	}
-	return st, nil
-}
-
-func storeName(dir string) string {
-	if dir == "" {
-		return "memory"
-	}
-	return dir
 }
