@@ -250,14 +250,8 @@ func (tx *Tx) RelatedCount(model string, id any, relName string, where map[strin
 	return tx.count(rc.tms, w, true)
 }
 
-// RelatedCreate creates related records (data is an object or an array of
-// objects) with the parent's key forced onto them (LoopBack overwrites a
-// conflicting foreign key in the body). For a through relation it creates
-// the target and its link; a second hasOne target is a 409
-// RELATION_EXISTS; embedsOne replaces the embedded value and embedsMany
-// appends an item (numbered past the largest id when it has none). A
-// belongsTo has no create (400 UNSUPPORTED_RELATION).
-func (tx *Tx) RelatedCreate(model string, id any, relName string, data any) (any, error) {
+// relatedCreateOp implements RelatedCreate.
+func (tx *Tx) relatedCreateOp(model string, id any, relName string, data any) (any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -376,9 +370,8 @@ func applyRelationProperties(rel *schema.Relation, src map[string]any, data map[
 	}
 }
 
-// RelatedDeleteAll deletes every related record of a parent (for a through
-// relation: its through rows only, as LoopBack), returning how many.
-func (tx *Tx) RelatedDeleteAll(model string, id any, relName string) (int, error) {
+// relatedDeleteAllOp implements RelatedDeleteAll.
+func (tx *Tx) relatedDeleteAllOp(model string, id any, relName string) (int, error) {
 	if err := tx.checkWrite(); err != nil {
 		return 0, err
 	}
@@ -695,9 +688,8 @@ func (tx *Tx) embedDestroyByID(rc *relCtx, fk any) error {
 	return err
 }
 
-// RelatedUpdateByID patches one related record. Changing the foreign key
-// through the relation is a 400 FOREIGN_KEY_IMMUTABLE (LoopBack: 500).
-func (tx *Tx) RelatedUpdateByID(model string, id any, relName string, fk any, data map[string]any) (map[string]any, error) {
+// relatedUpdateByIDOp implements RelatedUpdateByID.
+func (tx *Tx) relatedUpdateByIDOp(model string, id any, relName string, fk any, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -744,9 +736,8 @@ func (tx *Tx) checkFKUnchanged(rc *relCtx, data map[string]any) error {
 	return nil
 }
 
-// RelatedDestroyByID deletes one related record (through: its links and
-// the target; referencesMany: removes the id and deletes the target).
-func (tx *Tx) RelatedDestroyByID(model string, id any, relName string, fk any) error {
+// relatedDestroyByIDOp implements RelatedDestroyByID.
+func (tx *Tx) relatedDestroyByIDOp(model string, id any, relName string, fk any) error {
 	if err := tx.checkWrite(); err != nil {
 		return err
 	}
@@ -775,11 +766,8 @@ func (tx *Tx) RelatedDestroyByID(model string, id any, relName string, fk any) e
 	return tx.deleteRecord(rc.tms, r.pk, r.rec)
 }
 
-// RelatedUpdate patches the single target of a to-one relation: a hasOne
-// target, an embedsOne value (merged), or the target of a belongsTo (whose
-// key cannot change through the relation). No target: 404 (LoopBack: 500).
-// To-many relations have no such accessor: 400 UNSUPPORTED_RELATION.
-func (tx *Tx) RelatedUpdate(model string, id any, relName string, data map[string]any) (map[string]any, error) {
+// relatedUpdateOp implements RelatedUpdate.
+func (tx *Tx) relatedUpdateOp(model string, id any, relName string, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -843,12 +831,8 @@ func targetName(rel *schema.Relation, rec map[string]any) string {
 	return rel.Model
 }
 
-// RelatedDestroy removes the single target of a to-one relation: it
-// deletes a hasOne target, unsets an embedsOne value, and for a belongsTo
-// clears the parent's foreign key (and discriminator) without deleting the
-// target, as LoopBack's BelongsTo.destroy does. No target: 404 (LoopBack:
-// 500). To-many relations: 400 UNSUPPORTED_RELATION.
-func (tx *Tx) RelatedDestroy(model string, id any, relName string) error {
+// relatedDestroyOp implements RelatedDestroy.
+func (tx *Tx) relatedDestroyOp(model string, id any, relName string) error {
 	if err := tx.checkWrite(); err != nil {
 		return err
 	}
@@ -884,12 +868,8 @@ func (tx *Tx) RelatedDestroy(model string, id any, relName string) error {
 	return tx.deleteRecord(tms, rows[0].pk, rows[0].rec)
 }
 
-// Link links a target to the parent: for a through relation it returns the
-// existing through row, or creates one from data (LoopBack does not check
-// that the target exists unless the through model's belongsTo is strict);
-// for referencesMany it appends the id (a missing target answers nil; a
-// duplicate is a 422).
-func (tx *Tx) Link(model string, id any, relName string, fk any, data map[string]any) (any, error) {
+// linkOp implements Link.
+func (tx *Tx) linkOp(model string, id any, relName string, fk any, data map[string]any) (any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -948,9 +928,8 @@ func (tx *Tx) Link(model string, id any, relName string, fk any, data map[string
 	return nil, rc.unsupported("link")
 }
 
-// Unlink removes the links between the parent and a target (all duplicate
-// through rows); unlinking what is not linked is not an error.
-func (tx *Tx) Unlink(model string, id any, relName string, fk any) error {
+// unlinkOp implements Unlink.
+func (tx *Tx) unlinkOp(model string, id any, relName string, fk any) error {
 	if err := tx.checkWrite(); err != nil {
 		return err
 	}

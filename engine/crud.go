@@ -15,12 +15,8 @@ func notFound(code, format string, args ...any) *Error {
 	return &Error{Kind: ErrNotFound, Status: 404, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Create validates data and stores a new record of model, returning it.
-// The id counter of the model advances for every create that passes
-// validation (a duplicate id included), as LoopBack's memory connector.
-// Errors: *ValidationError (422), ErrDuplicateID / ErrUniqueViolation as
-// *Error (409), ErrUnknownModel.
-func (tx *Tx) Create(model string, data map[string]any) (map[string]any, error) {
+// createOp implements Create.
+func (tx *Tx) createOp(model string, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -161,10 +157,8 @@ func (tx *Tx) Exists(model string, id any) (bool, error) {
 	return n > 0, err
 }
 
-// PatchByID merges data into the record with id (LoopBack's
-// patchAttributes) and validates the merged instance. Not found: *Error 404
-// MODEL_NOT_FOUND "could not find a model with id X".
-func (tx *Tx) PatchByID(model string, id any, data map[string]any) (map[string]any, error) {
+// patchByIDOp implements PatchByID.
+func (tx *Tx) patchByIDOp(model string, id any, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -224,10 +218,8 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 	return merged, nil
 }
 
-// ReplaceByID replaces the record with id by data (defaults re-applied;
-// "now" and generated-id defaults keep their stored values). Not found:
-// *Error 404 "Could not replace. Object with id X does not exist!".
-func (tx *Tx) ReplaceByID(model string, id any, data map[string]any) (map[string]any, error) {
+// replaceByIDOp implements ReplaceByID.
+func (tx *Tx) replaceByIDOp(model string, id any, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -281,18 +273,13 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 	return rec, nil
 }
 
-// ReplaceOrCreate replaces the record whose id data carries, or creates one
-// when data has no id. An id that does not exist is a 404 when the model
-// forces ids (LoopBack: "Could not replace. Object with id X does not
-// exist!"), a create otherwise.
-func (tx *Tx) ReplaceOrCreate(model string, data map[string]any) (map[string]any, error) {
+// replaceOrCreateOp implements ReplaceOrCreate.
+func (tx *Tx) replaceOrCreateOp(model string, data map[string]any) (map[string]any, error) {
 	return tx.saveOrCreate(model, data, true)
 }
 
-// Upsert patches the record whose id data carries (LoopBack's
-// patchOrCreate), or creates one. An unknown id on a model that forces ids
-// is a 404 "Could not update attributes. Object with id X does not exist!".
-func (tx *Tx) Upsert(model string, data map[string]any) (map[string]any, error) {
+// upsertOp implements Upsert.
+func (tx *Tx) upsertOp(model string, data map[string]any) (map[string]any, error) {
 	return tx.saveOrCreate(model, data, false)
 }
 
@@ -348,9 +335,8 @@ func (tx *Tx) saveOrCreate(model string, data map[string]any, replace bool) (map
 	return output(ms.m, rec, false), nil
 }
 
-// DeleteByID deletes the record with id, returning 1, or 0 when there was
-// none (LoopBack answers {"count": 0}, not a 404).
-func (tx *Tx) DeleteByID(model string, id any) (int, error) {
+// deleteByIDOp implements DeleteByID.
+func (tx *Tx) deleteByIDOp(model string, id any) (int, error) {
 	if err := tx.checkWrite(); err != nil {
 		return 0, err
 	}
@@ -391,10 +377,8 @@ func (tx *Tx) deleteRecord(ms *modelState, pk []byte, old map[string]any) error 
 	return nil
 }
 
-// UpdateAll patches every record matching where (and the default scope)
-// with data, returning how many. Data is coerced and each patched property
-// validated (LoopBack validates nothing here).
-func (tx *Tx) UpdateAll(model string, where, data map[string]any) (int, error) {
+// updateAllOp implements UpdateAll.
+func (tx *Tx) updateAllOp(model string, where, data map[string]any) (int, error) {
 	if err := tx.checkWrite(); err != nil {
 		return 0, err
 	}
@@ -428,6 +412,11 @@ func (tx *Tx) UpdateAll(model string, where, data map[string]any) (int, error) {
 		return 0, err
 	}
 	for _, mr := range matches {
+		if cur, err := tx.getRecord(ms, mr.pk); err != nil {
+			return 0, err
+		} else if cur != nil {
+			mr.rec = cur
+		}
 		merged := copyRecord(mr.rec)
 		for k, v := range patch {
 			merged[k] = v
@@ -444,9 +433,8 @@ func (tx *Tx) UpdateAll(model string, where, data map[string]any) (int, error) {
 	return len(matches), nil
 }
 
-// DeleteAll deletes every record matching where (and the default scope),
-// returning how many.
-func (tx *Tx) DeleteAll(model string, where map[string]any) (int, error) {
+// deleteAllOp implements DeleteAll.
+func (tx *Tx) deleteAllOp(model string, where map[string]any) (int, error) {
 	if err := tx.checkWrite(); err != nil {
 		return 0, err
 	}
@@ -458,19 +446,27 @@ func (tx *Tx) DeleteAll(model string, where map[string]any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	n := 0
 	for _, mr := range matches {
-		if err := tx.deleteRecord(ms, mr.pk, mr.rec); err != nil {
+		// Re-read: a delete policy of an earlier record may have changed
+		// or removed this one.
+		cur, err := tx.getRecord(ms, mr.pk)
+		if err != nil {
 			return 0, err
 		}
+		if cur == nil {
+			continue
+		}
+		if err := tx.deleteRecord(ms, mr.pk, cur); err != nil {
+			return 0, err
+		}
+		n++
 	}
-	return len(matches), nil
+	return n, nil
 }
 
-// UpsertWithWhere patches the one record matching where, or creates one
-// from data when none matches; several matches are a 400. As LoopBack does,
-// the body alone is validated as a complete instance on the update path, and
-// no defaults are applied on the create path.
-func (tx *Tx) UpsertWithWhere(model string, where, data map[string]any) (map[string]any, error) {
+// upsertWithWhereOp implements UpsertWithWhere.
+func (tx *Tx) upsertWithWhereOp(model string, where, data map[string]any) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -510,9 +506,8 @@ func (tx *Tx) UpsertWithWhere(model string, where, data map[string]any) (map[str
 	return nil, Errorf(ErrBadRequest, 400, "MULTIPLE_INSTANCES", "There are multiple instances found.Upsert Operation will not be performed!")
 }
 
-// FindOrCreate returns the first record matching the filter, or creates one
-// from data; created reports which.
-func (tx *Tx) FindOrCreate(model string, f, data map[string]any) (rec map[string]any, created bool, err error) {
+// findOrCreateOp implements FindOrCreate.
+func (tx *Tx) findOrCreateOp(model string, f, data map[string]any) (rec map[string]any, created bool, err error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, false, err
 	}

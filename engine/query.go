@@ -323,7 +323,12 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 	}
 	if near := filter.FindNear(flt.Where); near != nil {
 		// As LoopBack: a near condition orders by distance, nearest first,
-		// whatever the order says.
+		// whatever the order says; records at the same distance keep the
+		// requested order (LoopBack sorts by order, then stably by
+		// distance).
+		if len(flt.Order) > 0 {
+			tx.sortRows(ms, rows, flt.Order)
+		}
 		sortByDistance(rows, near)
 	} else if plan.Sort {
 		tx.sortRows(ms, rows, flt.Order)
@@ -342,7 +347,8 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 }
 
 // sortByDistance orders rows by their distance to a near condition's
-// origin, ties by primary key.
+// origin; the sort is stable (rows come in primary-key order, or sorted by
+// the requested order).
 func sortByDistance(rows []row, near *filter.Cond) {
 	dist := make(map[string]float64, len(rows))
 	for _, r := range rows {
@@ -350,11 +356,7 @@ func sortByDistance(rows []row, near *filter.Cond) {
 		dist[string(r.pk)] = d
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
-		di, dj := dist[string(rows[i].pk)], dist[string(rows[j].pk)]
-		if di != dj {
-			return di < dj
-		}
-		return bytes.Compare(rows[i].pk, rows[j].pk) < 0
+		return dist[string(rows[i].pk)] < dist[string(rows[j].pk)]
 	})
 }
 

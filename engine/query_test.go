@@ -518,7 +518,7 @@ func TestQuery_Operations(t *testing.T) {
 			}
 			return []any{rec["id"]}, 0, nil
 		}, result{ids: []any{5.0}}},
-		{"findOne ignores the caller's limit and skip count", func(t *testing.T, db *DB) ([]any, int, error) {
+		{"findOne forces limit 1 and keeps skip", func(t *testing.T, db *DB) ([]any, int, error) {
 			rec, err := db.FindOne(ctx, "Widget", obj(t, `{"limit": 5, "skip": 1}`))
 			if err != nil {
 				return nil, 0, err
@@ -810,6 +810,43 @@ func TestQuery_DefaultScopeValuesCoerced(t *testing.T) {
 		got, err := db.FindByID(ctx, "Widget", rec["id"], nil)
 		require.NoError(t, err)
 		require.True(t, reflect.DeepEqual(rec, got), "%v != %v", rec, got)
+		mustCheck(t, db)
+	})
+}
+
+// near orders by distance, nearest first, whatever the order says; records
+// at the same distance keep the requested order (LoopBack's memory
+// connector sorts by the order, then stably by distance, then pages).
+func TestQuery_NearOrder(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Place", "base": "PersistedModel", "idInjection": true,
+		  "properties": {"name": "string", "loc": {"type": "geopoint", "index": true}}}`)
+		for _, p := range []string{
+			`{"name": "far", "loc": {"lat": 10, "lng": 10}}`,
+			`{"name": "b-here", "loc": {"lat": 0.1, "lng": 0.1}}`,
+			`{"name": "mid", "loc": {"lat": 3, "lng": 3}}`,
+			`{"name": "nowhere"}`,
+			`{"name": "a-here", "loc": {"lat": 0.1, "lng": 0.1}}`,
+			`{"name": "c-here", "loc": {"lat": 0.1, "lng": 0.1}}`,
+		} {
+			_, err := db.Create(ctx, "Place", obj(t, p))
+			require.NoError(t, err)
+		}
+		names := func(f string) []string {
+			recs, err := db.Find(ctx, "Place", obj(t, f))
+			require.NoError(t, err)
+			var out []string
+			for _, r := range recs {
+				out = append(out, r["name"].(string))
+			}
+			return out
+		}
+		near := `"where": {"loc": {"near": {"lat": 0, "lng": 0}}}`
+		require.Equal(t, []string{"b-here", "a-here", "c-here", "mid", "far"}, names(`{`+near+`}`))
+		require.Equal(t, []string{"c-here", "b-here", "a-here", "mid", "far"}, names(`{`+near+`, "order": "name DESC"}`))
+		require.Equal(t, []string{"a-here", "b-here"}, names(`{`+near+`, "order": "name", "limit": 2}`))
+		require.Equal(t, []string{"c-here", "mid"}, names(`{`+near+`, "order": "name", "limit": 2, "skip": 2}`))
+		require.Equal(t, []string{"far"}, names(`{"where": {"loc": {"near": {"lat": 10, "lng": 10}}, "name": {"neq": "mid"}}, "limit": 1}`))
 		mustCheck(t, db)
 	})
 }

@@ -34,6 +34,8 @@ type Tx struct {
 	recTrees map[string]*recTree         // write: record trees copied (memory stores)
 	counters map[string]float64          // write: counters changed
 	changes  []Change
+	nwrites  int   // storage writes so far (for operation atomicity)
+	aborted  error // set when an operation failed after writing
 	// stats counts work for tests and Explain (index walks, records read).
 	stats Stats
 }
@@ -113,6 +115,11 @@ func (noReader) NewIter(storage.IterOptions) (storage.Iterator, error) {
 func (tx *Tx) Commit() error {
 	if tx.done {
 		return ErrTxDone
+	}
+	if tx.write && tx.aborted != nil {
+		err := tx.aborted
+		tx.Rollback()
+		return err
 	}
 	tx.done = true
 	if !tx.write {
@@ -288,6 +295,7 @@ func (tx *Tx) setCounter(model string, c float64) { tx.counters[model] = c }
 
 // put records a storage write of the transaction.
 func (tx *Tx) put(key, value []byte) {
+	tx.nwrites++
 	if tx.ov != nil {
 		tx.ov.Set(key, value)
 		return
@@ -297,6 +305,7 @@ func (tx *Tx) put(key, value []byte) {
 
 // del records a storage delete of the transaction.
 func (tx *Tx) del(key []byte) {
+	tx.nwrites++
 	if tx.ov != nil {
 		tx.ov.Delete(key)
 		return

@@ -14,7 +14,7 @@ import (
 )
 
 // runBackup is "relstore backup --data DIR [--verify] OUT": it opens the
-// stopped store in DIR read-only, writes a Pebble checkpoint of it into
+// stopped store in DIR, writes a Pebble checkpoint of it into
 // the new directory OUT (hard-linking the store's files where it can) and
 // closes it. The copy is a store like any other (relstore serve --data
 // OUT). With --verify the copy is then checked (engine.DB.Check).
@@ -71,7 +71,10 @@ func backup(dir, out string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("open store %s: %w", dir, err)
 	}
-	st, err := openStore(dir, false, true)
+	// Read-write: Pebble cannot checkpoint a store opened read-only (it
+	// looks for an OPTIONS file it did not write). Nothing is written but
+	// what opening a store writes.
+	st, err := openStore(dir, false, false)
 	if err != nil {
 		return err
 	}

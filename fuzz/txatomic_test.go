@@ -1,0 +1,73 @@
+package fuzz
+
+import (
+	"testing"
+
+	"github.com/relstore/relstore/engine"
+)
+
+// TestTxFailedOperationIsAtomic checks the promise of engine.Tx: "Each
+// operation of a Tx is itself atomic: an operation that fails leaves no
+// partial write behind, so a caller may handle the error and go on."
+//
+// A cascading delete that a restrict policy stops at its second child
+// writes nothing. The updateAll case fails today (see fuzz/RELIABILITY.md,
+// "Known bugs"): an updateAll that the unique index stops at its second
+// record leaves its first write in the transaction, and Commit stores it.
+// The DB-level operations are not affected (a failed operation rolls its
+// own transaction back). That case is skipped unless RELSTORE_KNOWN_BUGS=1.
+func TestTxFailedOperationIsAtomic(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name+"/updateAll", func(t *testing.T) {
+			if !knownBugs {
+				t.Skip("known bug: a failed updateAll inside DB.Update leaves partial writes; run with RELSTORE_KNOWN_BUGS=1")
+			}
+			db := openDB(t, b.open(t), &engine.Options{NoSync: true}, libraryModels...)
+			for _, e := range []string{"a@x", "b@x"} {
+				if _, err := db.Create(bg, "Author", map[string]any{"name": e, "email": e}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, _ := db.Find(bg, "Author", nil)
+			err := db.Update(bg, func(tx *engine.Tx) error {
+				if _, err := tx.UpdateAll("Author", nil, map[string]any{"email": "same@x"}); err == nil {
+					t.Error("updateAll giving two authors one email succeeded")
+				}
+				return nil // handle the error and go on, as the documentation allows
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, _ := db.Find(bg, "Author", nil)
+			if jsonText(before) != jsonText(after) {
+				t.Errorf("the failed updateAll left a partial write:\nbefore %s\nafter  %s", jsonText(before), jsonText(after))
+			}
+			mustCheck(t, db)
+		})
+		t.Run(b.name+"/cascade", func(t *testing.T) {
+			db := openDB(t, b.open(t), &engine.Options{NoSync: true},
+				`{"name": "Parent", "base": "PersistedModel", "properties": {"n": "string"},
+				  "relations": {"kids": {"type": "hasMany", "model": "Kid", "foreignKey": "parentId", "onDelete": "cascade"}}}`,
+				`{"name": "Kid", "base": "PersistedModel", "properties": {"n": "string"},
+				  "relations": {"toys": {"type": "hasMany", "model": "Toy", "foreignKey": "kidId", "onDelete": "restrict"}}}`,
+				`{"name": "Toy", "base": "PersistedModel", "properties": {"n": "string"}}`)
+			p, _ := db.Create(bg, "Parent", map[string]any{"n": "p"})
+			db.Create(bg, "Kid", map[string]any{"n": "k1", "parentId": p["id"]})
+			k2, _ := db.Create(bg, "Kid", map[string]any{"n": "k2", "parentId": p["id"]})
+			db.Create(bg, "Toy", map[string]any{"n": "t", "kidId": k2["id"]})
+			err := db.Update(bg, func(tx *engine.Tx) error {
+				if _, err := tx.DeleteByID("Parent", p["id"]); err == nil {
+					t.Error("a delete that a restrict policy blocks succeeded")
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := db.Count(bg, "Kid", nil); n != 2 {
+				t.Errorf("the refused cascading delete removed %d of the 2 kids", 2-n)
+			}
+			mustCheck(t, db)
+		})
+	}
+}
