@@ -40,6 +40,9 @@ type Plan struct {
 	spans   []span
 	pks     [][]byte
 	reverse bool
+	// exact: every candidate the access path yields matches the where, so
+	// the recheck can be skipped.
+	exact bool
 }
 
 type span struct{ lower, upper []byte }
@@ -179,6 +182,7 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 			pks = dedupeSorted(pks)
 			p.Access, p.Op, p.Keys, p.pks = accessPK, string(c.Op), len(pks), pks
 			p.Sort = !orderIsPK(ms, flt.Order)
+			p.exact = exactAccess(flt.Where, []string{ms.idProps[0].Name}, true)
 			return p
 		}
 	}
@@ -201,6 +205,9 @@ func (tx *Tx) plan(ms *modelState, flt *filter.Filter) *Plan {
 	if p.Access == accessIndex {
 		// Candidates are fetched in primary-key order.
 		p.Sort = !orderIsPK(ms, flt.Order)
+		if p.Op == "eq" {
+			p.exact = exactAccess(flt.Where, p.spec.Fields, false)
+		}
 		return p
 	}
 	// An index that yields the requested order, when a limit makes an early
@@ -263,6 +270,45 @@ func indexableProp(p *schema.Property, compound bool) bool {
 		return true
 	}
 	return false
+}
+
+// exactAccess reports whether a where is answered exactly by equality
+// lookups on fields (in an index or the primary key): it is one equality
+// (or, with allowInq, one inq) per field, on declared scalar properties
+// whose stored values are normalized to their type, so that equal keys
+// mean equal values.
+func exactAccess(where filter.Node, fields []string, allowInq bool) bool {
+	cs := conjuncts(where)
+	if len(cs) == 0 || len(cs) > len(fields) {
+		return false
+	}
+	used := map[string]bool{}
+	for _, n := range cs {
+		c, ok := n.(*filter.Cond)
+		if !ok || len(c.Path) != 1 || c.Prop == nil || used[c.Path[0]] {
+			return false
+		}
+		if c.Prop.Type.Kind == schema.KindArray || !indexableProp(c.Prop, true) {
+			return false
+		}
+		switch {
+		case c.Op == filter.OpEq && c.Value != nil:
+		case allowInq && c.Op == filter.OpInq && len(cs) == 1:
+		default:
+			return false
+		}
+		found := false
+		for _, f := range fields[:len(cs)] {
+			if f == c.Path[0] {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+		used[c.Path[0]] = true
+	}
+	return true
 }
 
 // orderIsPK reports whether an order is no order or the primary key

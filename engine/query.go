@@ -256,8 +256,12 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 		need = flt.Skip + flt.Limit
 	}
 	var rows []row
+	where := flt.Where
+	if plan.exact {
+		where = nil
+	}
 	match := func(pk []byte, rec map[string]any) (bool, error) {
-		ok, err := filter.Match(flt.Where, rec, tx)
+		ok, err := filter.Match(where, rec, tx)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -427,7 +431,7 @@ func (tx *Tx) indexCandidates(plan *Plan) ([][]byte, error) {
 			}
 			if !seen[string(pk)] {
 				seen[string(pk)] = true
-				pks = append(pks, bytes.Clone(pk))
+				pks = append(pks, pk) // tree items are immutable strings: no copy
 			}
 			return true
 		})
@@ -469,7 +473,6 @@ func (tx *Tx) indexOrderScan(ms *modelState, plan *Plan, flt *filter.Filter, nee
 		if need >= 0 && matched >= need && !bytes.Equal(first, lastVals) {
 			return false
 		}
-		pk = bytes.Clone(pk)
 		rec, err := tx.getRecord(ms, pk)
 		if err != nil {
 			ferr = err

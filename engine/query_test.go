@@ -26,13 +26,14 @@ import (
 
 // --- The oracle, replayed through the engine. ---
 
-// queryOracleDir holds the oracle's scenarios and goldens (RELSTORE_ORACLE
-// overrides it).
+// queryOracleDir holds the oracle's scenarios and goldens: the in-repo
+// copies the server's conformance test replays (recorded from the real
+// LoopBack 3); RELSTORE_ORACLE overrides it.
 func queryOracleDir() string {
 	if d := os.Getenv("RELSTORE_ORACLE"); d != "" {
 		return d
 	}
-	return "/work/shared/oracle"
+	return filepath.Join("..", "server", "testdata", "oracle")
 }
 
 type queryScenario struct {

@@ -104,7 +104,7 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 				ferr = err
 				return false
 			}
-			hits = append(hits, hit{key: key, pk: bytes.Clone(pk)})
+			hits = append(hits, hit{key: key, pk: pk}) // tree items are immutable
 			return true
 		})
 		if ferr != nil {

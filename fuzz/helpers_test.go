@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"testing"
@@ -222,3 +224,6 @@ func jsonText(v any) string {
 }
 
 var bg = context.Background()
+
+// discardLogger drops the server's request log.
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -118,7 +118,7 @@ func FuzzHTTP(f *testing.F) {
 		h, db := newLibraryServer(t, server.Options{MaxLimit: 50, MaxBodyBytes: 4096})
 		method := httpMethods[int(mi)%len(httpMethods)]
 		ct := httpContentTypes[int(cti)%len(httpContentTypes)]
-		rec, streamed := serveOnce(t, h, method, "/api/"+path, rawQuery, body, ct)
+		rec, streamed := serveOnce(t, h, method, "/api/"+path, rawQuery, body, http.Header{"Content-Type": {ct}})
 		what := method + " /api/" + path + "?" + rawQuery + " " + string(body)
 		if rec.Code >= 500 {
 			t.Fatalf("%s: status %d: %s", what, rec.Code, rec.Body.String())
@@ -138,7 +138,7 @@ func FuzzHTTP(f *testing.F) {
 // serveOnce runs one request through h. A request still running after a
 // while is cancelled (its client goes away); streamed reports that case,
 // which is only acceptable for a change stream.
-func serveOnce(t *testing.T, h http.Handler, method, path, rawQuery string, body []byte, ct string) (*httptest.ResponseRecorder, bool) {
+func serveOnce(t *testing.T, h http.Handler, method, path, rawQuery string, body []byte, hdr http.Header) (*httptest.ResponseRecorder, bool) {
 	t.Helper()
 	u, err := url.Parse("http://relstore.test" + path)
 	if err != nil || u.Path == "" {
@@ -155,8 +155,12 @@ func serveOnce(t *testing.T, h http.Handler, method, path, rawQuery string, body
 	} else {
 		req.Body = http.NoBody
 	}
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
+	for k, vs := range hdr {
+		for _, v := range vs {
+			if v != "" {
+				req.Header.Add(k, v)
+			}
+		}
 	}
 	rec := newSyncRecorder()
 	done := make(chan struct{})

@@ -51,8 +51,9 @@ func (t *Tree) Len() int { return t.bt.Len() }
 func (t *Tree) Copy() *Tree { return &Tree{bt: t.bt.Copy()} }
 
 // Scan calls fn for every item in [lower, upper) in ascending order (a nil
-// upper means unbounded) until fn returns false. The item slice is only
-// valid during the call.
+// upper means unbounded) until fn returns false. The item slice aliases
+// the tree's immutable copy of the entry: it stays valid, unchanged, after
+// the call (even if the entry is deleted), and must never be modified.
 func (t *Tree) Scan(lower, upper []byte, fn func(item []byte) bool) {
 	iter := func(s string) bool {
 		b := unsafeBytes(s)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/relstore/relstore/engine"
@@ -175,16 +176,21 @@ func importBlocker(m *schema.Model, dm *dumpModel) string {
 }
 
 // fillLB3IDs gives the records of an LB3 collection that lack their id the
-// id of their key (JavaScript wrote them without it).
+// id of their key (a number for a numeric id).
 func fillLB3IDs(m *schema.Model, dm *dumpModel) {
 	idName := m.IDName()
 	if dm.keys == nil || idName == "" || len(m.IDProperties()) != 1 {
 		return
 	}
 	for i, rec := range dm.records {
-		if _, ok := rec[idName]; !ok {
-			rec[idName] = dm.keys[i]
+		if _, ok := rec[idName]; ok {
+			continue
 		}
+		var id any = dm.keys[i]
+		if f, err := strconv.ParseFloat(dm.keys[i], 64); err == nil && numericID(m) {
+			id = f
+		}
+		rec[idName] = id
 	}
 }
 
