@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand"
 	"net/url"
 	"reflect"
 	"sort"
@@ -608,3 +609,22 @@ func genWhere(src *byteSource, model string, depth int) map[string]any {
 func genFilterValue(src *byteSource) any { return pick(src, genValues) }
 
 func pick[T any](src *byteSource, from []T) T { return from[src.intn(len(from))] }
+
+// TestRandomFiltersAgreeWithReference runs genFilter's structured filters
+// from a seeded generator through checkFind: the deterministic, CI-sized
+// form of FuzzFilterJSON's structured mode.
+//
+//	RELSTORE_FILTERS (default 1500): filters to check
+func TestRandomFiltersAgreeWithReference(t *testing.T) {
+	n := envInt(t, "RELSTORE_FILTERS", 1500)
+	rng := rand.New(rand.NewSource(testSeed(t)))
+	fx := sharedFixture(t)
+	for i := 0; i < n; i++ {
+		b := make([]byte, 48)
+		rng.Read(b)
+		model := fixtureModels[rng.Intn(len(fixtureModels))]
+		checkFind(t, fx, model, genFilter(&byteSource{b: b}, model, 0))
+	}
+	mustCheck(t, fx.mem)
+	mustCheck(t, fx.peb)
+}

@@ -49,11 +49,11 @@ import (
 //
 //   - transactions (Update): all of their operations or none.
 //
-//     RELSTORE_MODEL_OPS (default 1500): operations per backend
+//     RELSTORE_MODEL_OPS (default 3000): operations per backend
 //     RELSTORE_KNOWN_BUGS=1: also let transactions go on after a failed
 //     operation (see TestTxFailedOperationIsAtomic)
 func TestModelBased(t *testing.T) {
-	ops := envInt(t, "RELSTORE_MODEL_OPS", 1500)
+	ops := envInt(t, "RELSTORE_MODEL_OPS", 3000)
 	if testing.Short() {
 		ops = 300
 	}

@@ -20,9 +20,6 @@ import (
 func TestTxFailedOperationIsAtomic(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.name+"/updateAll", func(t *testing.T) {
-			if !knownBugs {
-				t.Skip("known bug: a failed updateAll inside DB.Update leaves partial writes; run with RELSTORE_KNOWN_BUGS=1")
-			}
 			db := openDB(t, b.open(t), &engine.Options{NoSync: true}, libraryModels...)
 			for _, e := range []string{"a@x", "b@x"} {
 				if _, err := db.Create(bg, "Author", map[string]any{"name": e, "email": e}); err != nil {
@@ -36,9 +33,7 @@ func TestTxFailedOperationIsAtomic(t *testing.T) {
 				}
 				return nil // handle the error and go on, as the documentation allows
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			t.Logf("commit after the failed operation: %v", err)
 			after, _ := db.Find(bg, "Author", nil)
 			if jsonText(before) != jsonText(after) {
 				t.Errorf("the failed updateAll left a partial write:\nbefore %s\nafter  %s", jsonText(before), jsonText(after))
@@ -46,9 +41,6 @@ func TestTxFailedOperationIsAtomic(t *testing.T) {
 			mustCheck(t, db)
 		})
 		t.Run(b.name+"/deleteAll", func(t *testing.T) {
-			if !knownBugs {
-				t.Skip("known bug: a failed deleteAll inside DB.Update leaves partial writes; run with RELSTORE_KNOWN_BUGS=1")
-			}
 			db := openDB(t, b.open(t), &engine.Options{NoSync: true},
 				`{"name": "Kid", "base": "PersistedModel", "properties": {"n": "string"},
 				  "relations": {"toys": {"type": "hasMany", "model": "Toy", "foreignKey": "kidId", "onDelete": "restrict"}}}`,
@@ -62,9 +54,7 @@ func TestTxFailedOperationIsAtomic(t *testing.T) {
 				}
 				return nil
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			t.Logf("commit after the failed operation: %v", err)
 			if n, _ := db.Count(bg, "Kid", nil); n != 2 {
 				t.Errorf("the refused deleteAll removed %d of the 2 kids", 2-n)
 			}
@@ -87,9 +77,7 @@ func TestTxFailedOperationIsAtomic(t *testing.T) {
 				}
 				return nil
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			t.Logf("commit after the failed operation: %v", err)
 			if n, _ := db.Count(bg, "Kid", nil); n != 2 {
 				t.Errorf("the refused cascading delete removed %d of the 2 kids", 2-n)
 			}

@@ -212,7 +212,7 @@ func relationOpDoc(r *route) (opDoc, bool) {
 		case schema.RelBelongsTo:
 			d = opDoc{"Fetch the %s the instance belongs to (null when there is none).", []string{queryRefresh}, bodyNone, resultNullable}
 		case schema.RelHasOne:
-			d = opDoc{"Fetch %s (404 when there is none).", nil, bodyNone, resultRead}
+			d = opDoc{"Fetch %s (404 when there is none).", nil, bodyNone, resultInstance}
 		case schema.RelEmbedsOne:
 			d = opDoc{"Fetch %s (204 when there is none).", nil, bodyNone, resultInstance}
 		default:
@@ -390,7 +390,7 @@ func (b *openAPIBuilder) responses(shape resultShape, target *schema.Model, rel 
 		out["200"] = jsonResponse("The created instance (an array for an array body)",
 			map[string]any{"oneOf": []any{one, map[string]any{"type": "array", "items": one}}})
 	case resultNullable:
-		sch := b.ref(target, variantWithRelations)
+		sch := b.ref(target, variantResponse)
 		out["200"] = jsonResponse("The instance, or null", map[string]any{"allOf": []any{sch}, "nullable": true})
 	case resultCount:
 		out["200"] = jsonResponse("The number of instances", map[string]any{"type": "object", "required": []any{"count"},

@@ -3,9 +3,17 @@
 //
 // Usage:
 //
-//	relstore serve [flags]        serve the REST API
-//	relstore check --data DIR     verify a store's records and indexes
-//	relstore version              print the version
+//	relstore serve [flags]                  serve the REST API
+//	relstore check --data DIR [--repair]    verify (and repair) a store's records and indexes
+//	relstore backup --data DIR [--verify] OUT
+//	                                        copy a stopped store (a Pebble checkpoint)
+//	relstore export --data DIR [--models DIR] [--format relstore|lb3] [OUT|-]
+//	                                        write every record to a JSON file
+//	relstore import --data DIR [--models DIR] IN|-
+//	                                        load an export (relstore's or LB3's memory file)
+//	relstore openapi [--models DIR] [--api-root PATH] [--token-auth] [--backup]
+//	                                        print the OpenAPI 3 document of the API
+//	relstore version                        print the version
 //
 // serve loads LB3 model definitions (--models DIR, every *.json in
 // file-name order, model-config.json honoured; without it the example shop
@@ -34,8 +42,31 @@
 //	--request-timeout D deadline of each request (e.g. 30s; default none)
 //	--cors ORIGIN       send Access-Control-Allow-Origin: ORIGIN
 //	--seed FILE         import {"Model": [records...]} into empty models at start
+//	--backup-dir DIR    enable POST /_relstore/backup into subdirectories of DIR
 //	--log-level LEVEL   debug, info, warn or error (default info)
 //
+// The daemon also serves GET /openapi.json (no token needed) and, with
+// --backup-dir, POST /_relstore/backup {"name": "NAME"}: a consistent copy
+// of the running store written into DIR/NAME.
+//
 // check opens the store read-only, runs the engine's consistency check and
-// prints its report; it exits 1 when the store has faults.
+// prints its report; it exits 1 when the store has faults. With --repair it
+// rebuilds the indexes of a faulty store from its records and checks again.
+//
+// backup copies a stopped store into the new directory OUT; a store a
+// daemon is serving is locked, and is backed up through the daemon's
+// POST /_relstore/backup instead.
+//
+// export writes the records of a stopped store, in one consistent read, as
+// relstore's JSON ({"models": {"Customer": [records...]}}) or as the file
+// LB3's memory connector keeps ({"ids": {...}, "models": {"Customer":
+// {"1": "<record JSON>"}}}); import reads either (told apart by shape),
+// keeping the records' ids, in transactions of 1000 records, into models
+// that are still empty. Both report progress on stderr. Until the engine
+// can read and write records raw, export refuses models with hidden
+// properties or a filtering default scope, and import refuses models that
+// force generated ids (forceId, LB3's default for generated ids) or have a
+// default scope's where, naming them.
+//
+// openapi prints the document GET /openapi.json serves for the models.
 package main

@@ -212,6 +212,11 @@ func TestRun(t *testing.T) {
 		{"check of a missing store", []string{"check", "--data", filepath.Join(t.TempDir(), "none")}, exitFailure, ""},
 		{"serve help", []string{"serve", "-h"}, exitOK, ""},
 		{"serve bad flag", []string{"serve", "--bogus"}, exitUsage, ""},
+		{"openapi", []string{"openapi"}, exitOK, "{"},
+		{"export without data", []string{"export"}, exitUsage, ""},
+		{"import without data", []string{"import"}, exitUsage, ""},
+		{"backup without data", []string{"backup"}, exitUsage, ""},
+		{"check repair help", []string{"check", "--repair", "-h"}, exitOK, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,5 +226,98 @@ func TestRun(t *testing.T) {
 				t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 			}
 		})
+	}
+}
+
+// request sends one request to the daemon and returns its status and body.
+func request(t *testing.T, method, url, contentType, body string, header map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestServeSafetyFlags(t *testing.T) {
+	dir := t.TempDir()
+	seedPath := filepath.Join(dir, "seed.json")
+	if err := os.WriteFile(seedPath, examples.Seed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	backups := filepath.Join(dir, "backups")
+	const jsonType, formType = "application/json", "application/x-www-form-urlencoded"
+	bearer := map[string]string{"Authorization": "Bearer tok"}
+	type req struct {
+		name        string
+		method      string
+		path        string // below the server's root
+		contentType string
+		body        string
+		header      map[string]string
+		wantStatus  int
+		wantBody    string // a substring
+	}
+	tests := []struct {
+		name string
+		cfg  serveConfig
+		reqs []req
+	}{
+		{"token, read-only, max-limit, backups", serveConfig{token: "tok", readOnly: true, maxLimit: 1, data: filepath.Join(dir, "db"),
+			seed: seedPath, backupDir: backups}, []req{
+			{"no token", "GET", "/api/Customers", "", "", nil, 401, "AUTHORIZATION_REQUIRED"},
+			{"wrong token", "GET", "/api/Customers", "", "", map[string]string{"Authorization": "Bearer nope"}, 401, ""},
+			{"max-limit", "GET", "/api/Customers?access_token=tok", "", "", nil, 200, `"Ada Lovelace"`},
+			{"read-only", "POST", "/api/Customers", jsonType, `{"name":"x"}`, bearer, 403, "READ_ONLY"},
+			{"openapi needs no token", "GET", "/openapi.json", "", "", nil, 200, `"openapi":"3.0.3"`},
+			{"backup needs the token", "POST", "/_relstore/backup", jsonType, `{"name":"b1"}`, nil, 401, ""},
+			{"backup of the running store", "POST", "/_relstore/backup", jsonType, `{"name":"b1"}`, bearer, 200, `"name":"b1"`},
+		}},
+		{"body limit and forms", serveConfig{maxBody: 60}, []req{
+			{"413", "POST", "/api/Customers", jsonType, `{"name":"` + strings.Repeat("x", 100) + `"}`, nil, 413, "PayloadTooLargeError"},
+			{"urlencoded body", "POST", "/api/Customers", formType, "name=Fay&vip=true", nil, 200, `"vip":true`},
+			{"no backups without --backup-dir", "POST", "/_relstore/backup", jsonType, `{"name":"b1"}`, nil, 404, "BACKUP_DISABLED"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			cfg.addr, cfg.apiRoot, cfg.sync = "127.0.0.1:0", "/api", true
+			if cfg.maxBody == 0 {
+				cfg.maxBody = 1 << 20
+			}
+			api, stop := startServe(t, &cfg)
+			root := strings.TrimSuffix(api, "/api")
+			for _, r := range tc.reqs {
+				status, body := request(t, r.method, root+r.path, r.contentType, r.body, r.header)
+				if status != r.wantStatus || !strings.Contains(body, r.wantBody) {
+					t.Errorf("%s: %d %.300s", r.name, status, body)
+				}
+				if r.name == "max-limit" && strings.Count(body, `"id"`) != 1 {
+					t.Errorf("max-limit: %s", body)
+				}
+			}
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// The backup taken from the running daemon is a sound store.
+	var out bytes.Buffer
+	if code := runCheck(context.Background(), []string{"--data", filepath.Join(backups, "b1")}, &out, io.Discard); code != exitOK ||
+		!strings.Contains(out.String(), ": ok") {
+		t.Fatalf("check of the backup: %d %s", code, out.String())
 	}
 }

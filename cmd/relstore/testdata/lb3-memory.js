@@ -3,8 +3,8 @@
 // for the models of lb3-models/.
 const path = require('path');
 const fs = require('fs');
-// Run from shared/oracle (which has loopback-datasource-juggler installed):
-//   node ../../cmd/relstore/testdata/lb3-memory.js OUT.json
+// Run it from a folder whose node_modules has loopback-datasource-juggler
+// (shared/oracle after npm ci):  node PATH/TO/lb3-memory.js OUT.json
 const {DataSource} = require(path.resolve('node_modules/loopback-datasource-juggler'));
 const file = process.argv[2];
 try { fs.unlinkSync(file); } catch (e) {}
