@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
-	"os"
 	"reflect"
 	"regexp"
 	"sort"
@@ -66,8 +65,6 @@ func TestModelBased(t *testing.T) {
 		})
 	}
 }
-
-var knownBugs = os.Getenv("RELSTORE_KNOWN_BUGS") == "1"
 
 // ---- the reference ----
 
@@ -898,6 +895,8 @@ type mbOp struct {
 	// dbf is the DB-level form of a write operation (its own
 	// transaction); nil for reads.
 	dbf func(db *engine.DB) (any, error)
+	// create marks creates (see the known bug in runModelBased).
+	create bool
 }
 
 func (g *modelGen) op() mbOp {
@@ -909,7 +908,7 @@ func (g *modelGen) op() mbOp {
 		if g.rng.Intn(10) == 0 {
 			d["id"] = g.anyID(model)
 		}
-		return mbOp{desc: fmt.Sprintf("create %s %s", model, jsonText(d)),
+		return mbOp{desc: fmt.Sprintf("create %s %s", model, jsonText(d)), create: true,
 			dbf: func(db *engine.DB) (any, error) { return db.Create(bg, model, copyMap(d)) },
 			eng: func(tx *engine.Tx) (any, error) { return tx.Create(model, copyMap(d)) },
 			ref: func(r *refDB) (any, error) { return r.create(model, d) }}
@@ -1027,11 +1026,14 @@ func runModelBased(t *testing.T, db *engine.DB, rng *rand.Rand, ops int) {
 				batch[j] = g.op()
 			}
 			abort := g.rng.Intn(4) == 0
+			// After a failed operation the caller either ends the
+			// transaction or goes on (the engine then refuses to commit
+			// a transaction whose operation failed after writing).
+			goOn := g.rng.Intn(2) == 0
 			next := ref.clone()
 			var answers []string
-			failed := false
+			opFailed := false
 			err := db.Update(bg, func(tx *engine.Tx) error {
-				answers = answers[:0]
 				for j, op := range batch {
 					got, gerr := op.eng(tx)
 					want, werr := op.ref(next)
@@ -1039,12 +1041,15 @@ func runModelBased(t *testing.T, db *engine.DB, rng *rand.Rand, ops int) {
 					if d := compareAnswers(got, gerr, want, werr); d != "" {
 						answers = append(answers, op.desc+": "+d)
 					}
-					if gerr != nil && !knownBugs {
-						// An operation that failed may have left partial
-						// writes in the transaction (see
-						// TestTxFailedOperationIsAtomic): end it here.
-						failed = true
-						return gerr
+					if gerr != nil {
+						opFailed = true
+						// Known bug: a create refused inside a transaction
+						// (other than for a duplicate id) still advances
+						// the id counter when the transaction goes on, so
+						// the caller ends it unless RELSTORE_KNOWN_BUGS=1.
+						if !goOn || (op.create && !knownBugs) {
+							return gerr
+						}
 					}
 				}
 				if abort {
@@ -1055,14 +1060,22 @@ func runModelBased(t *testing.T, db *engine.DB, rng *rand.Rand, ops int) {
 			if len(answers) > 0 {
 				fail(i, "in a transaction: "+strings.Join(answers, "\n"))
 			}
-			if err == nil {
+			switch {
+			case err == nil:
 				ref = next
 				g.ref = ref
 				stats["tx committed"]++
-			} else if !abort && !failed {
-				fail(i, fmt.Sprintf("transaction failed: %v", err))
-			} else {
+			case abort || opFailed:
 				stats["tx rolled back"]++
+			default:
+				fail(i, fmt.Sprintf("transaction failed: %v", err))
+			}
+			// All of the transaction or none of it.
+			for _, m := range refModels {
+				all, err := db.Find(bg, m, nil)
+				if d := compareAnswers(all, err, ref.find(m, nil, false), nil); d != "" {
+					fail(i, "after a transaction, full scan of "+m+": "+d)
+				}
 			}
 			continue
 		}

@@ -85,3 +85,44 @@ func TestTxFailedOperationIsAtomic(t *testing.T) {
 		})
 	}
 }
+
+// TestTxRefusedCreateKeepsIDCounter: a create that the unique index
+// refuses does not advance the model's id counter at the DB level (the
+// next generated id is the one it would have taken); inside a transaction
+// that goes on after the error it must not either, or the failed operation
+// has left a write behind. It fails today (see RELIABILITY.md, "Known
+// bugs") and is skipped unless RELSTORE_KNOWN_BUGS=1.
+func TestTxRefusedCreateKeepsIDCounter(t *testing.T) {
+	if !knownBugs {
+		t.Skip("known bug: a refused create inside DB.Update advances the id counter; run with RELSTORE_KNOWN_BUGS=1")
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			db := openDB(t, b.open(t), &engine.Options{NoSync: true}, libraryModels...)
+			if _, err := db.Create(bg, "Author", map[string]any{"name": "a", "email": "a@x"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Create(bg, "Author", map[string]any{"name": "b", "email": "a@x"}); err == nil {
+				t.Fatal("duplicate email accepted")
+			}
+			r, err := db.Create(bg, "Author", map[string]any{"name": "c"})
+			if err != nil || r["id"] != 2.0 {
+				t.Fatalf("after a refused DB-level create: id %v, %v; want 2", r["id"], err)
+			}
+			err = db.Update(bg, func(tx *engine.Tx) error {
+				if _, err := tx.Create("Author", map[string]any{"name": "d", "email": "a@x"}); err == nil {
+					t.Error("duplicate email accepted")
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err = db.Create(bg, "Author", map[string]any{"name": "e"})
+			if err != nil || r["id"] != 3.0 {
+				t.Errorf("after a create refused inside a transaction: id %v, %v; want 3", r["id"], err)
+			}
+			mustCheck(t, db)
+		})
+	}
+}

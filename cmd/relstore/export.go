@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/relstore/relstore/engine"
 	"github.com/relstore/relstore/schema"
@@ -120,32 +119,7 @@ func exportModels(db *engine.DB, modelsDir string, stderr io.Writer) ([]*schema.
 			models = append(models, m)
 		}
 	}
-	var blocked []string
-	for _, m := range models {
-		if why := exportBlocker(m); why != "" {
-			blocked = append(blocked, fmt.Sprintf("%s: %s", m.Name, why))
-		}
-	}
-	if len(blocked) > 0 {
-		return nil, fmt.Errorf("cannot export these models faithfully (the engine has no raw read yet):\n  %s",
-			strings.Join(blocked, "\n  "))
-	}
 	return parentsFirst(models), nil
-}
-
-// exportBlocker says why the engine's reads would not return every stored
-// record of m exactly, or "": they leave hidden properties out, and they
-// apply the model's default scope.
-func exportBlocker(m *schema.Model) string {
-	if len(m.Hidden) > 0 {
-		return fmt.Sprintf("its hidden properties (%s) are left out of every read", strings.Join(m.Hidden, ", "))
-	}
-	for k := range m.Scope {
-		if k != "order" {
-			return fmt.Sprintf("its default scope (%s) filters or shapes every read", k)
-		}
-	}
-	return ""
 }
 
 // parentsFirst orders models so that the target of each belongsTo relation
@@ -231,58 +205,15 @@ func numericID(m *schema.Model) bool {
 	return len(ids) == 1 && ids[0].Type.Kind == schema.KindNumber
 }
 
-// eachRecord calls fn with every record of m in id order: in pages of
-// exportBatch for a numeric id, at once otherwise.
+// eachRecord calls fn with every stored record of m in id order, as
+// stored: hidden properties included, no default scope, no read defaults.
 func eachRecord(tx *engine.Tx, m *schema.Model, fn func(rec map[string]any) error) error {
-	if !numericID(m) {
-		recs, err := tx.Find(m.Name, nil)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	idName := m.IDName()
-	var last any
-	for {
-		f := map[string]any{"order": idName + " ASC", "limit": float64(exportBatch)}
-		if last != nil {
-			f["where"] = map[string]any{idName: map[string]any{"gt": last}}
-		}
-		recs, err := tx.Find(m.Name, f)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if len(recs) < exportBatch {
-			return nil
-		}
-		last = recs[len(recs)-1][idName]
-	}
+	return tx.ScanRaw(m.Name, fn)
 }
 
-// lb3NextID is the "ids" entry LB3 would have for m: the largest numeric
-// id plus one (the engine does not expose its id counters, which can be
-// higher after deletes), or for other ids the number of records plus one.
+// lb3NextID is the "ids" entry LB3 keeps for m: the next id it would
+// generate (relstore's id counter plus one).
 func lb3NextID(tx *engine.Tx, m *schema.Model) (float64, error) {
-	if numericID(m) {
-		recs, err := tx.Find(m.Name, map[string]any{"order": m.IDName() + " DESC", "limit": 1.0})
-		if err != nil || len(recs) == 0 {
-			return 1, err
-		}
-		if f, ok := recs[0][m.IDName()].(float64); ok {
-			return f + 1, nil
-		}
-		return 1, nil
-	}
-	n, err := tx.Count(m.Name, nil)
-	return float64(n + 1), err
+	c, err := tx.IDCounter(m.Name)
+	return c + 1, err
 }

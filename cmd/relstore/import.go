@@ -97,7 +97,9 @@ func importFile(ctx context.Context, dir, modelsDir string, raw []byte, stderr i
 //
 // Every model is checked before anything is written: it must be defined
 // and persisted, hold no records yet, and be importable with the engine's
-// public writes (see importBlocker). An LB3 collection of a model the
+// writes. Records are restored as they were (engine Tx.Import: ids kept
+// even on models that force generated ids, no defaults, no default-scope
+// values). An LB3 collection of a model the
 // store does not define is skipped when it is empty (LB3 files list every
 // model of the datasource). A record that fails (validation, duplicate
 // id, unique index, strict foreign key) stops the import; the batches
@@ -113,10 +115,6 @@ func importDump(ctx context.Context, db *engine.DB, d *dump, progress io.Writer)
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("%s: not defined in the store (define it with --models DIR)", dm.name))
-			continue
-		}
-		if why := importBlocker(m, dm); why != "" {
-			problems = append(problems, fmt.Sprintf("%s: %s", dm.name, why))
 			continue
 		}
 		n, err := db.Count(ctx, dm.name, nil)
@@ -140,7 +138,7 @@ func importDump(ctx context.Context, db *engine.DB, d *dump, progress io.Writer)
 			end := min(start+importBatch, len(dm.records))
 			err := db.Update(ctx, func(tx *engine.Tx) error {
 				for i := start; i < end; i++ {
-					if _, err := tx.Create(dm.name, dm.records[i]); err != nil {
+					if err := tx.Import(dm.name, dm.records[i]); err != nil {
 						return fmt.Errorf("record %d (id %s): %w", i+1, idKey(dm.records[i][m.IDName()]), err)
 					}
 				}
@@ -156,23 +154,11 @@ func importDump(ctx context.Context, db *engine.DB, d *dump, progress io.Writer)
 		if len(dm.records) == 0 {
 			fmt.Fprintf(progress, "import: %s: 0 records\n", dm.name)
 		}
-		warnLB3NextID(m, dm, progress)
+		if err := restoreLB3Counter(ctx, db, m, dm); err != nil {
+			return total, fmt.Errorf("model %q: id counter: %w", dm.name, err)
+		}
 	}
 	return total, nil
-}
-
-// importBlocker says why the engine's public writes cannot store m's
-// records exactly as exported, or "": a model that forces generated ids
-// refuses explicit ids on create (422 "can't be set"), and a default
-// scope's where equalities overwrite the records' values.
-func importBlocker(m *schema.Model, dm *dumpModel) string {
-	if m.ForceID && len(dm.records) > 0 {
-		return "it forces generated ids (forceId), and the engine refuses explicit ids on create, so its records cannot keep their ids"
-	}
-	if _, ok := m.Scope["where"]; ok && len(dm.records) > 0 {
-		return "its default scope's where would overwrite the records' values"
-	}
-	return ""
 }
 
 // fillLB3IDs gives the records of an LB3 collection that lack their id the
@@ -194,23 +180,20 @@ func fillLB3IDs(m *schema.Model, dm *dumpModel) {
 	}
 }
 
-// warnLB3NextID warns when the LB3 file's next id of m is above the one
-// relstore will assign (the largest imported id plus one): LB3 never
-// reuses the ids of deleted records, but the engine cannot set its id
-// counter, so relstore will.
-func warnLB3NextID(m *schema.Model, dm *dumpModel, progress io.Writer) {
-	if dm.nextID == nil || !numericID(m) {
-		return
+// restoreLB3Counter sets m's id counter from an LB3 file's next id, so
+// that the ids of records deleted before the export are not given again.
+func restoreLB3Counter(ctx context.Context, db *engine.DB, m *schema.Model, dm *dumpModel) error {
+	if dm.nextID == nil {
+		return nil
 	}
-	largest := 0.0
-	for _, rec := range dm.records {
-		if f, ok := rec[m.IDName()].(float64); ok && f > largest {
-			largest = f
+	return db.Update(ctx, func(tx *engine.Tx) error {
+		c, err := tx.IDCounter(m.Name)
+		if err != nil {
+			return err
 		}
-	}
-	if *dm.nextID > largest+1 {
-		fmt.Fprintf(progress, "import: warning: %s: LB3's next id is %s but relstore's will be %s: the ids of deleted records "+
-			"after %s may be given again (the engine cannot set id counters yet)\n",
-			m.Name, idKey(*dm.nextID), idKey(largest+1), idKey(largest))
-	}
+		if next := *dm.nextID - 1; next > c {
+			return tx.SetIDCounter(m.Name, next)
+		}
+		return nil
+	})
 }
