@@ -234,7 +234,7 @@ func (tx *Tx) RelatedCount(model string, id any, relName string, where map[strin
 		if rc.thms == nil || !tx.ownsKey(rc) {
 			return 0, nil
 		}
-		w := map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)}
+		w := tx.throughWhere(rc, nil, false)
 		if where != nil {
 			w = map[string]any{"and": []any{w, where}}
 		}
@@ -319,7 +319,7 @@ func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any,
 		if err != nil {
 			return nil, err
 		}
-		link := map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec), rel.KeyThrough: target[targetKeyName(rc.tms, &schema.Relation{})]}
+		link := tx.throughWhere(rc, target[targetKeyName(rc.tms, &schema.Relation{})], true)
 		if _, err := tx.createRecord(rc.thms, link, buildCreate); err != nil {
 			return nil, err
 		}
@@ -357,6 +357,20 @@ func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any,
 	return output(rc.tms.m, rec, false), nil
 }
 
+// throughWhere is the where (and the data) of the through rows linking the
+// parent of rc: its key, the target's key when withTarget, and for a
+// polymorphic through relation the discriminator value.
+func (tx *Tx) throughWhere(rc *relCtx, target any, withTarget bool) map[string]any {
+	w := map[string]any{rc.rel.ForeignKey: tx.sourceKey(rc.ms, rc.rel, rc.rec)}
+	if withTarget {
+		w[rc.rel.KeyThrough] = target
+	}
+	if disc, val, ok := throughDiscriminator(rc.ms, rc.rel); ok {
+		w[disc] = val
+	}
+	return w
+}
+
 // applyRelationProperties copies a relation's `properties` mapping
 // (source property → target property) onto new target data.
 func applyRelationProperties(rel *schema.Relation, src map[string]any, data map[string]any) {
@@ -387,7 +401,7 @@ func (tx *Tx) relatedDeleteAllOp(model string, id any, relName string) (int, err
 		if rc.thms == nil || !tx.ownsKey(rc) {
 			return 0, nil
 		}
-		return tx.deleteWhere(rc.thms, map[string]any{rel.ForeignKey: tx.sourceKey(rc.ms, rel, rc.rec)})
+		return tx.deleteWhere(rc.thms, tx.throughWhere(rc, nil, false))
 	case rel.Type == schema.RelReferencesMany:
 		rows, err := tx.relatedRows(rc.rec, rel)
 		if err != nil {
@@ -887,8 +901,7 @@ func (tx *Tx) linkOp(model string, id any, relName string, fk any, data map[stri
 		if !ok {
 			return nil, Errorf(ErrBadRequest, 400, "INVALID_ID", "%q is not a valid id of %s", idString(fk), rel.Model)
 		}
-		src := tx.sourceKey(rc.ms, rel, rc.rec)
-		rows, err := tx.matchingRecords(rc.thms, map[string]any{rel.ForeignKey: src, rel.KeyThrough: fkv})
+		rows, err := tx.matchingRecords(rc.thms, tx.throughWhere(rc, fkv, true))
 		if err != nil {
 			return nil, err
 		}
@@ -896,8 +909,9 @@ func (tx *Tx) linkOp(model string, id any, relName string, fk any, data map[stri
 			return output(rc.thms.m, rows[0].rec, false), nil
 		}
 		d := copyRecord(data)
-		d[rel.ForeignKey] = src
-		d[rel.KeyThrough] = fkv
+		for k, v := range tx.throughWhere(rc, fkv, true) {
+			d[k] = v
+		}
 		rec, err := tx.createRecord(rc.thms, d, buildCreate)
 		if err != nil {
 			return nil, err
@@ -957,7 +971,7 @@ func (tx *Tx) unlink(rc *relCtx, fkv any) error {
 	if rc.thms == nil {
 		return Errorf(ErrBadRequest, 400, "UNSUPPORTED_RELATION", "Relation %q of %s cannot unlink", rc.rel.Name, rc.ms.m.Name)
 	}
-	_, err := tx.deleteWhere(rc.thms, map[string]any{rc.rel.ForeignKey: tx.sourceKey(rc.ms, rc.rel, rc.rec), rc.rel.KeyThrough: fkv})
+	_, err := tx.deleteWhere(rc.thms, tx.throughWhere(rc, fkv, true))
 	return err
 }
 
@@ -1026,7 +1040,7 @@ func (tx *Tx) linkExists(rc *relCtx, fkv any) (bool, error) {
 	if rc.thms == nil {
 		return false, nil
 	}
-	n, err := tx.count(rc.thms, map[string]any{rc.rel.ForeignKey: tx.sourceKey(rc.ms, rc.rel, rc.rec), rc.rel.KeyThrough: fkv}, true)
+	n, err := tx.count(rc.thms, tx.throughWhere(rc, fkv, true), true)
 	return n > 0, err
 }
 

@@ -43,6 +43,7 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 	}
 	tx.writeScopeValues(ms, rec, verr)
 	validate(verr, ms, rec, data, true)
+	tx.validateRelations(verr, ms, rec)
 	if !verr.Empty() {
 		return nil, verr
 	}
@@ -205,6 +206,7 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 	}
 	merged[idName] = idv
 	validate(verr, ms, merged, data, false)
+	tx.validateRelations(verr, ms, merged)
 	if !verr.Empty() {
 		return nil, verr
 	}
@@ -260,6 +262,7 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 	applyDefaults(tx.st.set, m, rec, buildReplace, old)
 	tx.writeScopeValues(ms, rec, verr)
 	validate(verr, ms, rec, data, false)
+	tx.validateRelations(verr, ms, rec)
 	if !verr.Empty() {
 		return nil, verr
 	}

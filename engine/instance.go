@@ -275,3 +275,85 @@ func sameValue(a, b any) bool {
 	}
 	return keyenc.Compare(a, b) == 0
 }
+
+// validateRelations checks what relations store inside a record, as
+// LoopBack's relation validators do: embedded items are valid instances of
+// their model (required properties present) with unique ids, and a
+// referencesMany id array has no duplicates.
+func (tx *Tx) validateRelations(verr *ValidationError, ms *modelState, rec map[string]any) {
+	for _, rel := range ms.m.Relations {
+		switch rel.Type {
+		case schema.RelEmbedsOne:
+			item, ok := rec[rel.Property].(map[string]any)
+			if !ok {
+				continue
+			}
+			if why := tx.embeddedProblem(rel.Model, item); why != "" {
+				verr.Add(rel.Property, "invalid", "is invalid: "+why, item)
+			}
+		case schema.RelEmbedsMany:
+			items, ok := rec[rel.Property].([]any)
+			if !ok {
+				continue
+			}
+			idName := "id"
+			if em := tx.st.set.Model(rel.Model); em != nil && em.IDName() != "" {
+				idName = em.IDName()
+			}
+			seen := map[string]bool{}
+			for _, el := range items {
+				item, ok := el.(map[string]any)
+				if !ok {
+					verr.Add(rel.Property, "invalid", "contains an item that is not an object", el)
+					break
+				}
+				if id, has := item[idName]; has && id != nil {
+					k := idString(id)
+					if seen[k] {
+						verr.Add(rel.Property, "uniqueness", fmt.Sprintf("contains duplicate `%s`", idName), k)
+						break
+					}
+					seen[k] = true
+				}
+				if why := tx.embeddedProblem(rel.Model, item); why != "" {
+					verr.Add(rel.Property, "invalid", fmt.Sprintf("contains invalid item: `%s` (%s)", idString(item[idName]), why), item)
+					break
+				}
+			}
+		case schema.RelReferencesMany:
+			ids, ok := rec[rel.ForeignKey].([]any)
+			if !ok {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, id := range ids {
+				k, ok := valueKey(id)
+				if ok && seen[k] {
+					verr.Add(rel.Name, "uniqueness", fmt.Sprintf("contains duplicate `%s` instance", rel.Model), ids)
+					break
+				}
+				seen[k] = true
+			}
+		}
+	}
+}
+
+// embeddedProblem describes why item is not a valid instance of the
+// embedded model, or "".
+func (tx *Tx) embeddedProblem(model string, item map[string]any) string {
+	em := tx.st.set.Model(model)
+	if em == nil {
+		return ""
+	}
+	var probs []string
+	for _, p := range em.Properties {
+		if p.ID > 0 && p.Generated {
+			continue
+		}
+		v, present := item[p.Name]
+		if p.Required && blank(v, present) {
+			probs = append(probs, fmt.Sprintf("`%s` can't be blank", p.Name))
+		}
+	}
+	return strings.Join(probs, "; ")
+}

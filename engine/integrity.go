@@ -218,10 +218,14 @@ func (tx *Tx) policyRows(ms *modelState, rel *schema.Relation, rec map[string]an
 	}
 	k, _ := valueKey(key)
 	rows := groups[k]
-	if rel.Polymorphic != nil && rel.Through == "" {
+	if rel.Polymorphic != nil {
+		disc, val := rel.Polymorphic.Discriminator, ms.m.Name
+		if d, v, ok := throughDiscriminator(ms, rel); ok {
+			disc, val = d, v
+		}
 		var typed []row
 		for _, r := range rows {
-			if r.rec[rel.Polymorphic.Discriminator] == ms.m.Name {
+			if r.rec[disc] == val {
 				typed = append(typed, r)
 			}
 		}

@@ -323,6 +323,17 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		if err != nil {
 			return nil, err
 		}
+		if disc, val, ok := throughDiscriminator(ms, rel); ok {
+			for k, rows := range throughGroups {
+				typed := rows[:0:0]
+				for _, r := range rows {
+					if r.rec[disc] == val {
+						typed = append(typed, r)
+					}
+				}
+				throughGroups[k] = typed
+			}
+		}
 		var targetIDs []any
 		for _, rows := range throughGroups {
 			for _, r := range rows {
@@ -384,6 +395,20 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		}
 	}
 	return out, nil
+}
+
+// throughDiscriminator returns, for a polymorphic through relation, the
+// through model's discriminator property and the value that marks this
+// relation's links: the source model's name, or for the inverted side
+// (Picture → its imageables) the target model's name.
+func throughDiscriminator(ms *modelState, rel *schema.Relation) (prop, value string, ok bool) {
+	if rel.Through == "" || rel.Polymorphic == nil || ms == nil {
+		return "", "", false
+	}
+	if rel.Invert {
+		return rel.Polymorphic.Discriminator, rel.Model, true
+	}
+	return rel.Polymorphic.Discriminator, ms.m.Name, true
 }
 
 // polymorphicBelongsTo resolves each source's target model from its

@@ -902,7 +902,7 @@ type mbOp struct {
 func (g *modelGen) op() mbOp {
 	models := []string{"Author", "Author", "Book", "Book", "Review"}
 	model := models[g.rng.Intn(len(models))]
-	switch k := g.rng.Intn(20); {
+	switch k := g.rng.Intn(24); {
 	case k < 5:
 		d := g.data(model, true)
 		if g.rng.Intn(10) == 0 {
@@ -980,6 +980,74 @@ func (g *modelGen) op() mbOp {
 		return mbOp{desc: fmt.Sprintf("exists %s %v", model, id),
 			eng: func(tx *engine.Tx) (any, error) { return tx.Exists(model, id) },
 			ref: func(r *refDB) (any, error) { _, ok := r.recs[model][id]; return ok, nil }}
+	case k == 20:
+		// An Author's books through the relation accessors.
+		id, f := g.anyID("Author"), g.filter("Book", 1)
+		return mbOp{desc: fmt.Sprintf("relatedGet Author %v books %s", id, jsonText(f.wire())),
+			eng: func(tx *engine.Tx) (any, error) { return tx.RelatedGet("Author", id, "books", f.wire()) },
+			ref: func(r *refDB) (any, error) {
+				a, ok := r.recs["Author"][id]
+				if !ok {
+					return nil, refErr(404)
+				}
+				return r.applyFilter("Book", r.related("Author", "books", a), f, false, ""), nil
+			}}
+	case k == 21:
+		id, w := g.anyID("Author"), g.where("Book", 1)
+		return mbOp{desc: fmt.Sprintf("relatedCount Author %v books %s", id, jsonText(w)),
+			eng: func(tx *engine.Tx) (any, error) {
+				return tx.RelatedCount("Author", id, "books", deepCopyJSON(w).(map[string]any))
+			},
+			ref: func(r *refDB) (any, error) {
+				a, ok := r.recs["Author"][id]
+				if !ok {
+					return nil, refErr(404)
+				}
+				return len(r.applyFilter("Book", r.related("Author", "books", a), &refFilter{where: w}, false, "")), nil
+			}}
+	case k == 22:
+		id, d := g.anyID("Author"), g.data("Book", true)
+		return mbOp{desc: fmt.Sprintf("relatedCreate Author %v books %s", id, jsonText(d)), create: true,
+			dbf: func(db *engine.DB) (any, error) { return db.RelatedCreate(bg, "Author", id, "books", copyMap(d)) },
+			eng: func(tx *engine.Tx) (any, error) { return tx.RelatedCreate("Author", id, "books", copyMap(d)) },
+			ref: func(r *refDB) (any, error) {
+				if _, ok := r.recs["Author"][id]; !ok {
+					return nil, refErr(404)
+				}
+				b := copyMap(d)
+				b["authorId"] = id
+				return r.create("Book", b)
+			}}
+	case k == 23:
+		// patchOrCreate / replaceOrCreate by the id in the data.
+		d := g.data(model, g.rng.Intn(2) == 0)
+		d["id"] = g.anyID(model)
+		replace := g.rng.Intn(2) == 0
+		name := map[bool]string{false: "upsert", true: "replaceOrCreate"}[replace]
+		run := func(tx *engine.Tx) (any, error) {
+			if replace {
+				return tx.ReplaceOrCreate(model, copyMap(d))
+			}
+			return tx.Upsert(model, copyMap(d))
+		}
+		return mbOp{desc: fmt.Sprintf("%s %s %s", name, model, jsonText(d)), create: true,
+			dbf: func(db *engine.DB) (any, error) {
+				if replace {
+					return db.ReplaceOrCreate(bg, model, copyMap(d))
+				}
+				return db.Upsert(bg, model, copyMap(d))
+			},
+			eng: run,
+			ref: func(r *refDB) (any, error) {
+				id := d["id"].(float64)
+				if _, ok := r.recs[model][id]; !ok {
+					return r.create(model, d)
+				}
+				if replace {
+					return r.replace(model, id, d)
+				}
+				return r.patch(model, id, d)
+			}}
 	default:
 		f := g.filter(model, 0)
 		return mbOp{desc: fmt.Sprintf("find %s %s", model, jsonText(f.wire())),
