@@ -18,6 +18,7 @@ const (
 	accessIndex      = "index"       // spans of a secondary index
 	accessIndexOrder = "index-order" // an index walked in the requested order
 	accessScan       = "scan"        // every record of the model
+	accessSemiJoin   = "semi-join"   // from the related side of a relation condition (Explain)
 )
 
 // Plan is how a query is answered: the access path, the index and spans it
@@ -35,11 +36,14 @@ type Plan struct {
 	Order     string   // the requested order, or "primary key"
 	Include   []*Plan  // plans of included relations (Explain only)
 	Relation  string   // for an include plan: the relation name
+	Via       string   // for a semi-join: the relation it starts from
 
 	spec    *index.Spec
 	spans   []span
 	pks     [][]byte
 	reverse bool
+	// semiJoinSide marks the plan of the related side of a semi-join.
+	semiJoinSide bool
 	// exact: every candidate the access path yields matches the where, so
 	// the recheck can be skipped.
 	exact bool
@@ -56,7 +60,9 @@ func (p *Plan) String() string {
 
 func (p *Plan) write(b *strings.Builder, depth int) {
 	ind := strings.Repeat("  ", depth)
-	if p.Relation != "" {
+	if p.Relation != "" && p.semiJoinSide {
+		fmt.Fprintf(b, "%sfrom %s: ", ind, p.Relation)
+	} else if p.Relation != "" {
 		fmt.Fprintf(b, "%sinclude %s: ", ind, p.Relation)
 	} else {
 		b.WriteString(ind)
@@ -73,6 +79,8 @@ func (p *Plan) write(b *strings.Builder, depth int) {
 			dir = "desc"
 		}
 		fmt.Fprintf(b, "index-order %s(%s) %s", p.Index, strings.Join(p.Fields, ","), dir)
+	case accessSemiJoin:
+		fmt.Fprintf(b, "semi-join via %s", p.Via)
 	default:
 		b.WriteString(p.Access)
 	}
@@ -106,10 +114,33 @@ func (db *DB) Explain(model string, f map[string]any) (*Plan, error) {
 			return err
 		}
 		plan = tx.plan(ms, flt)
-		plan.Include = tx.explainIncludes(ms, flt.Include)
+		tx.explainSemiJoin(ms, flt, plan)
+		plan.Include = append(plan.Include, tx.explainIncludes(ms, flt.Include)...)
 		return nil
 	})
 	return plan, err
+}
+
+// explainSemiJoin marks a scan that query() answers from the related side
+// of a relation condition (the same decision as semiJoin), with the plan
+// of the related side as a child.
+func (tx *Tx) explainSemiJoin(ms *modelState, flt *filter.Filter, p *Plan) {
+	if p.Access != accessScan {
+		return
+	}
+	step := tx.semiJoinStep(ms, flt.Where)
+	if step == nil {
+		return
+	}
+	tms := tx.st.models[step.cond.Relation.Model]
+	tp := tx.plan(tms, &filter.Filter{Where: step.cond.Where})
+	if p.EarlyStop && tp.Access == accessScan && !tx.hasSemiJoin(tms, step.cond.Where) {
+		return
+	}
+	tx.explainSemiJoin(tms, &filter.Filter{Where: step.cond.Where}, tp)
+	tp.Relation, tp.semiJoinSide = step.cond.Relation.Name, true
+	p.Access, p.Via, p.EarlyStop = accessSemiJoin, step.cond.Relation.Name, false
+	p.Include = append(p.Include, tp)
 }
 
 func (tx *Tx) explainIncludes(ms *modelState, incs []*filter.Include) []*Plan {

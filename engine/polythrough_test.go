@@ -110,3 +110,23 @@ func TestRelations_EmbeddedAndReferencesValidation(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// Explain shows a relation condition answered from the related side.
+func TestExplain_SemiJoin(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t),
+			`{"name": "Customer", "base": "PersistedModel", "properties": {"city": {"type": "string", "index": true}},
+			  "relations": {"orders": {"type": "hasMany", "model": "Order", "foreignKey": "customerId"}}}`,
+			`{"name": "Order", "base": "PersistedModel", "properties": {"total": "number"},
+			  "relations": {"customer": {"type": "belongsTo", "model": "Customer", "foreignKey": "customerId"}}}`)
+		p, err := db.Explain("Order", obj(t, `{"where": {"customer.city": "C7"}}`))
+		require.NoError(t, err)
+		require.Equal(t, "Order semi-join via customer; order primary key\n  from customer: Customer index city_idx(city) eq (1 spans); order primary key\n", p.String())
+		p, err = db.Explain("Customer", obj(t, `{"where": {"orders": {"some": {"total": {"gt": 5}}}}}`))
+		require.NoError(t, err)
+		require.Equal(t, "semi-join", p.Access, p.String())
+		p, err = db.Explain("Customer", obj(t, `{"where": {"orders": {"none": {"total": {"gt": 5}}}}}`))
+		require.NoError(t, err)
+		require.Equal(t, "scan", p.Access, "none cannot start from the related side")
+	})
+}

@@ -348,6 +348,7 @@ func testHiddenNeverLeaks(t *testing.T) {
 		`/api/Authors/findOne?filter=` + q(map[string]any{"where": map[string]any{"password": map[string]any{"inq": []any{"a"}}}}),
 		`/_relstore/explain/Author?filter=` + q(map[string]any{"where": map[string]any{"password": "x"}}),
 		`/api/Authors/adults?filter=` + q(map[string]any{"order": "password ASC"}),
+		`/api/Authors/change-stream?options=` + q(map[string]any{"where": map[string]any{"password": "x"}}),
 	}
 	for _, target := range refused {
 		expect(t, call(t, h, "GET", target, ""), "GET "+target, 400, "PROHIBITED_PROPERTY")
