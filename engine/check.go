@@ -221,7 +221,7 @@ func (tx *Tx) checkRecordTree(ms *modelState, rep *CheckReport) error {
 	for it.Next() {
 		n++
 		pk := it.Key()[len(ms.prefix):]
-		item, ok := t.Get(recItem{pk: string(pk)})
+		item, ok := t.Get(newRecItem(unsafeString(pk), nil))
 		if !ok {
 			add(fmt.Sprintf("record %x is stored but not in the record cache", pk))
 			continue

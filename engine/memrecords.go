@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"unsafe"
 
 	"github.com/tidwall/btree"
@@ -14,14 +15,36 @@ import (
 // works on its own copy. The storage engine still holds the encoded
 // records (the truth that Check compares against).
 
+// recItem is one record of a record tree. hi holds the first 8 bytes of
+// the primary key, big-endian, so that most comparisons need not follow
+// the key's pointer (a cache miss per comparison otherwise).
 type recItem struct {
+	hi  uint64
 	pk  string
 	rec map[string]any
 }
 
 type recTree = btree.BTreeG[recItem]
 
-func recLess(a, b recItem) bool { return a.pk < b.pk }
+func recLess(a, b recItem) bool {
+	if a.hi != b.hi {
+		return a.hi < b.hi
+	}
+	return a.pk < b.pk
+}
+
+// keyHi returns the first 8 bytes of k as a big-endian number (zero
+// padded): comparing keyHi values orders keys as their first 8 bytes do.
+func keyHi(k string) uint64 {
+	var b [8]byte
+	copy(b[:], k)
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// newRecItem builds a tree item (pk is copied unless it is already owned).
+func newRecItem(pk string, rec map[string]any) recItem {
+	return recItem{hi: keyHi(pk), pk: pk, rec: rec}
+}
 
 func newRecTree() *recTree {
 	return btree.NewBTreeGOptions(recLess, btree.Options{NoLocks: true})
@@ -48,7 +71,7 @@ func (db *DB) loadRecordTrees(s *state, r storage.Reader) error {
 				it.Close()
 				return err
 			}
-			t.Load(recItem{pk: string(it.Key()[len(ms.prefix):]), rec: rec})
+			t.Load(newRecItem(string(it.Key()[len(ms.prefix):]), rec))
 		}
 		err = it.Err()
 		it.Close()

@@ -317,7 +317,7 @@ func (tx *Tx) del(key []byte) {
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
 	if tx.st.records != nil {
-		it, ok := tx.recordTree(ms.m.Name).Get(recItem{pk: unsafeString(pk)})
+		it, ok := tx.recordTree(ms.m.Name).Get(newRecItem(unsafeString(pk), nil))
 		if !ok {
 			return nil, nil
 		}
@@ -468,9 +468,9 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 	if tx.st.records != nil {
 		t := tx.mutableRecordTree(ms.m.Name)
 		if new == nil {
-			t.Delete(recItem{pk: string(pk)})
+			t.Delete(newRecItem(string(pk), nil))
 		} else {
-			t.Set(recItem{pk: string(pk), rec: new})
+			t.Set(newRecItem(string(pk), new))
 		}
 	}
 	return nil

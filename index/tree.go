@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"encoding/binary"
 
 	"github.com/tidwall/btree"
 )
@@ -15,10 +16,29 @@ import (
 // copy-on-write clone: the engine gives each write transaction its own copy,
 // and readers keep reading the copy they started with.
 type Tree struct {
-	bt *btree.BTreeG[string]
+	bt *btree.BTreeG[entry]
 }
 
-func less(a, b string) bool { return a < b }
+// entry is a tree item: the entry bytes, with their first 8 bytes also
+// held inline (big-endian) so that most comparisons do not follow the
+// string's pointer.
+type entry struct {
+	hi uint64
+	s  string
+}
+
+func mkEntry(s string) entry {
+	var b [8]byte
+	copy(b[:], s)
+	return entry{hi: binary.BigEndian.Uint64(b[:]), s: s}
+}
+
+func less(a, b entry) bool {
+	if a.hi != b.hi {
+		return a.hi < b.hi
+	}
+	return a.s < b.s
+}
 
 // NewTree returns an empty tree.
 func NewTree() *Tree {
@@ -26,20 +46,20 @@ func NewTree() *Tree {
 }
 
 // Load inserts items; it is fastest when items come in ascending order.
-func (t *Tree) Load(item []byte) { t.bt.Load(string(item)) }
+func (t *Tree) Load(item []byte) { t.bt.Load(mkEntry(string(item))) }
 
 // Set inserts item (a no-op if present).
-func (t *Tree) Set(item []byte) { t.bt.Set(string(item)) }
+func (t *Tree) Set(item []byte) { t.bt.Set(mkEntry(string(item))) }
 
 // Delete removes item, reporting whether it was present.
 func (t *Tree) Delete(item []byte) bool {
-	_, ok := t.bt.Delete(string(item))
+	_, ok := t.bt.Delete(mkEntry(unsafeString(item)))
 	return ok
 }
 
 // Has reports whether item is present.
 func (t *Tree) Has(item []byte) bool {
-	_, ok := t.bt.Get(string(item))
+	_, ok := t.bt.Get(mkEntry(unsafeString(item)))
 	return ok
 }
 
@@ -55,8 +75,8 @@ func (t *Tree) Copy() *Tree { return &Tree{bt: t.bt.Copy()} }
 // the tree's immutable copy of the entry: it stays valid, unchanged, after
 // the call (even if the entry is deleted), and must never be modified.
 func (t *Tree) Scan(lower, upper []byte, fn func(item []byte) bool) {
-	iter := func(s string) bool {
-		b := unsafeBytes(s)
+	iter := func(e entry) bool {
+		b := unsafeBytes(e.s)
 		if upper != nil && bytes.Compare(b, upper) >= 0 {
 			return false
 		}
@@ -66,14 +86,14 @@ func (t *Tree) Scan(lower, upper []byte, fn func(item []byte) bool) {
 		t.bt.Scan(iter)
 		return
 	}
-	t.bt.Ascend(string(lower), iter)
+	t.bt.Ascend(mkEntry(unsafeString(lower)), iter)
 }
 
 // ScanReverse calls fn for every item in [lower, upper) in descending
 // order until fn returns false.
 func (t *Tree) ScanReverse(lower, upper []byte, fn func(item []byte) bool) {
-	iter := func(s string) bool {
-		b := unsafeBytes(s)
+	iter := func(e entry) bool {
+		b := unsafeBytes(e.s)
 		if lower != nil && bytes.Compare(b, lower) < 0 {
 			return false
 		}
@@ -84,22 +104,22 @@ func (t *Tree) ScanReverse(lower, upper []byte, fn func(item []byte) bool) {
 		return
 	}
 	first := true
-	t.bt.Descend(string(upper), func(s string) bool {
+	t.bt.Descend(mkEntry(unsafeString(upper)), func(e entry) bool {
 		if first {
 			first = false
-			if s >= string(upper) {
+			if e.s >= unsafeString(upper) {
 				return true // Descend includes the pivot; upper is exclusive
 			}
 		}
-		return iter(s)
+		return iter(e)
 	})
 }
 
 // Items returns every item in order (for checks and tests).
 func (t *Tree) Items() [][]byte {
 	out := make([][]byte, 0, t.Len())
-	t.bt.Scan(func(s string) bool {
-		out = append(out, []byte(s))
+	t.bt.Scan(func(e entry) bool {
+		out = append(out, []byte(e.s))
 		return true
 	})
 	return out
