@@ -4,8 +4,10 @@ package engine
 // concurrent use. Records are map[string]any with values normalized by
 // declared type: numbers float64, dates time.Time (UTC), buffers []byte,
 // objects map[string]any, arrays []any, null nil. Records returned to callers
-// are fresh maps owned by the caller, with hidden properties removed (and
-// protected ones removed inside included relations), as LoopBack's toJSON.
+// are fresh top-level maps owned by the caller, with hidden properties
+// removed (and protected ones removed inside included relations), as
+// LoopBack's toJSON. Their nested values (objects, arrays, buffers) are
+// shared with the store and read-only: copy one before changing it.
 //
 // Filters and wheres are LoopBack filter objects as decoded from JSON
 // (map[string]any); nil means none. Bad filters return a *filter.Error

@@ -29,6 +29,8 @@
 //
 // # Caveats
 //
-// Records returned to callers are fresh maps owned by the caller. A Tx is
-// not safe for concurrent use; a DB is.
+// Records returned to callers are fresh top-level maps owned by the caller;
+// their nested objects, arrays and buffers are shared with the store and
+// must not be modified in place. A Tx is not safe for concurrent use; a DB
+// is.
 package engine

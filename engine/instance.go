@@ -220,20 +220,16 @@ func idString(id any) string {
 	return fmt.Sprint(id)
 }
 
-// output prepares a stored record for a caller: a copy without hidden
-// properties (and without protected ones when nested inside an include).
+// output prepares a stored record for a caller: a new top-level map
+// without hidden properties (and without protected ones when nested inside
+// an include). Nested objects, arrays and buffers are shared with the
+// store, read-only (see api.go).
 func output(m *schema.Model, rec map[string]any, nested bool) map[string]any {
 	out := make(map[string]any, len(rec))
 	hide := len(m.Hidden) > 0 || (nested && len(m.Protected) > 0)
 	for k, v := range rec {
 		if hide && (m.IsHidden(k) || (nested && m.IsProtected(k))) {
 			continue
-		}
-		switch x := v.(type) {
-		case map[string]any, []any:
-			v = cloneJSON(x) // stored records are shared: hand out copies
-		case []byte:
-			v = append([]byte(nil), x...)
 		}
 		out[k] = v
 	}
