@@ -19,10 +19,16 @@ type Change struct {
 }
 
 type subscribers struct {
-	n    atomic.Int32 // len(subs), read without the lock on every write
-	mu   sync.Mutex
-	next int
-	subs map[int]*subscriber
+	n atomic.Int32 // len(subs), read without the lock on every write
+	// Commits take a ticket under the writer lock and publish in ticket
+	// order after their sync, so subscribers see changes in commit order.
+	tickets atomic.Uint64 // next ticket to hand out
+	pubMu   sync.Mutex
+	pubCond *sync.Cond
+	nextPub uint64 // ticket allowed to publish next
+	mu      sync.Mutex
+	next    int
+	subs    map[int]*subscriber
 }
 
 type subscriber struct {
@@ -56,6 +62,26 @@ func (db *DB) Subscribe(model string) (<-chan Change, func()) {
 			close(sub.ch)
 		})
 	}
+}
+
+// ticket reserves a place in the publication order; call under the
+// writer lock.
+func (s *subscribers) ticket() uint64 { return s.tickets.Add(1) - 1 }
+
+// publishInOrder waits for the commits with earlier tickets to publish,
+// then publishes changes (possibly none) and lets the next one go.
+func (s *subscribers) publishInOrder(t uint64, changes []Change) {
+	s.pubMu.Lock()
+	if s.pubCond == nil {
+		s.pubCond = sync.NewCond(&s.pubMu)
+	}
+	for s.nextPub != t {
+		s.pubCond.Wait()
+	}
+	s.publish(changes)
+	s.nextPub++
+	s.pubCond.Broadcast()
+	s.pubMu.Unlock()
 }
 
 func (s *subscribers) publish(changes []Change) {

@@ -65,6 +65,7 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 				Message: fmt.Sprintf("The `%s` instance is not valid: the id %q is required", m.Name, idp.Name)}
 		}
 	}
+	prevCounter, hadCounter := tx.counters[m.Name]
 	tx.setCounter(m.Name, c)
 	ids, ok := ms.idOf(rec)
 	if !ok {
@@ -84,13 +85,25 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 			Message: fmt.Sprintf("Duplicate entry for %s.%s", m.Name, idp.Name)}
 	}
 	if err := tx.checkIntegrity(ms, rec); err != nil {
+		tx.restoreCounter(m.Name, prevCounter, hadCounter)
 		return nil, err
 	}
 	if err := tx.writeRecord(ms, pk, nil, rec); err != nil {
+		tx.restoreCounter(m.Name, prevCounter, hadCounter)
 		return nil, err
 	}
 	tx.record(Change{Model: m.Name, Type: "create", Target: ids[0], Data: output(m, rec, false)})
 	return rec, nil
+}
+
+// restoreCounter undoes a create's counter advance when the create is
+// refused for a reason other than a duplicate id (which LoopBack counts).
+func (tx *Tx) restoreCounter(model string, prev float64, had bool) {
+	if had {
+		tx.counters[model] = prev
+	} else {
+		delete(tx.counters, model)
+	}
 }
 
 // FindByID returns the record of model with id, with the filter's fields

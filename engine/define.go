@@ -144,7 +144,7 @@ func (db *DB) Define(set *schema.Set) error {
 					t.Scan(vals, prefixEnd(vals), func([]byte) bool { dup = true; return false })
 					if dup {
 						return false, fmt.Errorf("%w: model %q: cannot build unique index %q: value %s is not unique",
-							ErrUniqueViolation, bf.model, sp.Name, describeIndexValue(sp, rec))
+							ErrUniqueViolation, bf.model, sp.Name, describeIndexValue(ms.m, sp, rec))
 					}
 				}
 				ov.Set(sp.Key(e), sp.Value(e))

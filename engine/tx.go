@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/relstore/relstore/index"
+	"github.com/relstore/relstore/schema"
 	"github.com/relstore/relstore/storage"
 )
 
@@ -175,16 +177,29 @@ func (tx *Tx) Commit() error {
 		db.cur = &next
 	}
 	db.stateMu.Unlock()
+	var ticket uint64
+	publish := len(tx.changes) > 0
+	if publish {
+		ticket = db.subs.ticket() // under the writer lock: commit order
+	}
 	db.writeMu.Unlock()
 	if err != nil {
+		if publish {
+			db.subs.publishInOrder(ticket, nil)
+		}
 		return fmt.Errorf("relstore: commit: %w", err)
 	}
 	if !db.opts.NoSync {
 		if err := db.st.SyncWAL(); err != nil {
+			if publish {
+				db.subs.publishInOrder(ticket, nil)
+			}
 			return fmt.Errorf("relstore: sync: %w", err)
 		}
 	}
-	db.subs.publish(tx.changes)
+	if publish {
+		db.subs.publishInOrder(ticket, tx.changes)
+	}
 	return nil
 }
 
@@ -435,7 +450,7 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			if conflict {
 				return &Error{Kind: ErrUniqueViolation, Status: 409, Code: "UNIQUE_VIOLATION",
 					Message: fmt.Sprintf("Unique index %q of %s is violated: value %s already exists",
-						d.sp.Name, ms.m.Name, describeIndexValue(d.sp, new))}
+						d.sp.Name, ms.m.Name, describeIndexValue(ms.m, d.sp, new))}
 			}
 		}
 	}
@@ -488,10 +503,15 @@ func containsEntry(es []index.Entry, e index.Entry) bool {
 	return false
 }
 
-func describeIndexValue(sp *index.Spec, rec map[string]any) string {
+// describeIndexValue renders the indexed values of rec for an error
+// message, hidden properties masked.
+func describeIndexValue(m *schema.Model, sp *index.Spec, rec map[string]any) string {
 	vals := make([]any, len(sp.Fields))
 	for i, f := range sp.Fields {
 		vals[i] = index.Lookup(rec, f)
+		if m != nil && m.IsHidden(strings.SplitN(f, ".", 2)[0]) {
+			vals[i] = "(hidden)"
+		}
 	}
 	if len(vals) == 1 {
 		b, _ := json.Marshal(vals[0])

@@ -649,3 +649,29 @@ func storeSnapshot(t *testing.T, db interface {
 	}
 	return b.String()
 }
+
+// TestObjectIDsAreClientErrors: the loader accepts an id property whose
+// type admits objects or arrays (any, object, array, geopoint); a client
+// that sends such a value as the id must get a 4xx, not a 500. It fails
+// today (see RELIABILITY.md, "Known bugs": the key codec refuses the
+// value and the engine passes its error on unclassified) and is skipped
+// unless RELSTORE_KNOWN_BUGS=1.
+func TestObjectIDsAreClientErrors(t *testing.T) {
+	if !knownBugs {
+		t.Skip("known bug: an object or array id is a 500; run with RELSTORE_KNOWN_BUGS=1")
+	}
+	for _, typ := range []string{`"any"`, `"object"`, `["number"]`, `"geopoint"`} {
+		db := openDB(t, memPebble(t), nil, `{"name": "Thing", "idInjection": false, "properties": {"k": {"type": `+typ+`, "id": true}}}`)
+		h := server.New(db, &server.Options{Logger: discardLogger()})
+		for _, c := range []struct{ method, body string }{
+			{"POST", `{"k": {"lat": 1, "lng": 2}}`}, {"POST", `{"k": [1]}`}, {"PUT", `{"k": {"x": 1}}`},
+			{"PATCH", `{"k": [1, 2]}`}, {"POST", `[{"k": [3]}]`},
+		} {
+			rec, _ := serveOnce(t, h, c.method, "/api/Things", "", []byte(c.body), http.Header{"Content-Type": {"application/json"}})
+			if rec.Code >= 500 {
+				t.Errorf("id type %s: %s %s: %d %s", typ, c.method, c.body, rec.Code, rec.Body.String())
+			}
+		}
+		mustCheck(t, db)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -114,8 +115,15 @@ func FuzzHTTP(f *testing.F) {
 	for _, s := range httpSeeds {
 		f.Add(s.method, s.path, s.query, []byte(s.body), s.ct)
 	}
+	f.Add(uint8(0x80), "structured: choices, not a path", "", []byte{}, uint8(0))
+	f.Add(uint8(0x81), "\x01\x05\x02\x03\x00\x07\x01\x02\x03\x04\x05\x06\x07\x08", "", []byte("\x03\x01"), uint8(0))
 	f.Fuzz(func(t *testing.T, mi uint8, path, rawQuery string, body []byte, cti uint8) {
 		h, db := newLibraryServer(t, server.Options{MaxLimit: 50, MaxBodyBytes: 4096})
+		if mi&0x80 != 0 {
+			// Structured mode: path holds the choices of genRequest.
+			mi, path, rawQuery, body = genRequest(&byteSource{b: []byte(path)})
+			cti = 0
+		}
 		method := httpMethods[int(mi)%len(httpMethods)]
 		ct := httpContentTypes[int(cti)%len(httpContentTypes)]
 		rec, streamed := serveOnce(t, h, method, "/api/"+path, rawQuery, body, http.Header{"Content-Type": {ct}})
@@ -313,4 +321,52 @@ func (r *syncRecorder) result() *httptest.ResponseRecorder {
 	out.Code = r.rec.Code
 	out.Body = bytes.NewBuffer(bytes.Clone(r.rec.Body.Bytes()))
 	return out
+}
+
+// genRequest builds a well-formed request from choices: a route of the
+// library models with ids that mostly exist, a filter or where from
+// genFilter/genWhere (JSON or bracket syntax), and a body of plausible
+// values.
+func genRequest(src *byteSource) (method uint8, path, rawQuery string, body []byte) {
+	type modelPath struct{ model, path string }
+	models := []modelPath{{"Author", "Authors"}, {"Book", "Books"}, {"Review", "Reviews"}, {"Tag", "Tags"}, {"BookTag", "BookTags"}, {"Profile", "Profiles"}}
+	mp := pick(src, models)
+	id := func() string { return fmt.Sprint(1 + src.intn(12)) }
+	rels := genRelations[mp.model]
+	rel := ""
+	if len(rels) > 0 {
+		rel = pick(src, rels)
+	}
+	routes := []string{"", "/" + id(), "/" + id() + "/exists", "/count", "/findOne", "/update", "/upsertWithWhere",
+		"/replaceOrCreate", "/" + id() + "/replace", "/adults", "/adults/count", "/change-stream"}
+	if rel != "" {
+		routes = append(routes, "/"+id()+"/"+rel, "/"+id()+"/"+rel+"/count", "/"+id()+"/"+rel+"/"+id(), "/"+id()+"/"+rel+"/rel/"+id())
+	}
+	path = "/" + mp.path + pick(src, routes)
+	method = uint8(src.intn(6))
+	var q []string
+	if src.bool() {
+		f := genFilter(src, mp.model, 0)
+		if src.bool() {
+			q = append(q, "filter="+url.QueryEscape(jsonText(f)))
+		} else {
+			q = append(q, bracketQuery("filter", f))
+		}
+	}
+	if src.intn(3) == 0 {
+		q = append(q, "where="+url.QueryEscape(jsonText(genWhere(src, mp.model, 0))))
+	}
+	rawQuery = strings.Join(q, "&")
+	if src.intn(4) > 0 {
+		rec := map[string]any{}
+		for i := 0; i < src.intn(5); i++ {
+			rec[pick(src, genFields[mp.model])] = genFilterValue(src)
+		}
+		if src.intn(5) == 0 {
+			body = []byte(jsonText([]any{rec, rec}))
+		} else {
+			body = []byte(jsonText(rec))
+		}
+	}
+	return method, path, rawQuery, body
 }
