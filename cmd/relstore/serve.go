@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -115,6 +116,10 @@ func checkBackupDir(backupDir, data string) error {
 }
 
 // runServe is "relstore serve": it serves until ctx is cancelled.
+// serveGCPercent is the daemon's garbage-collector target unless GOGC is
+// set in the environment.
+const serveGCPercent = 400
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	cfg, err := parseServeFlags(args, stderr, getenv)
 	if errors.Is(err, flag.ErrHelp) {
@@ -122,6 +127,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if err != nil {
 		return exitUsage
+	}
+	if getenv("GOGC") == "" {
+		// A datastore keeps a large live heap (every record, decoded, on a
+		// memory store): collect less often than Go's default.
+		debug.SetGCPercent(serveGCPercent)
 	}
 	if err := serve(ctx, cfg, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
