@@ -274,7 +274,9 @@ func clientStatus(err error) int {
 //     include; a limit is respected;
 //   - without include, relation order keys or near, the answer equals a
 //     reference evaluation: filter.Match over every record in id order, a
-//     stable sort by filter.CompareRecords, skip, limit, fields.
+//     stable sort by filter.CompareRecords, skip, limit, fields;
+//   - Check passes on both stores afterwards (a read that changed a shared
+//     cached record would show).
 func checkFind(t *testing.T, fx *fixture, model string, raw any) {
 	t.Helper()
 	m := fx.set.Model(model)
@@ -309,6 +311,9 @@ func checkFind(t *testing.T, fx *fixture, model string, raw any) {
 	if perr != nil {
 		t.Fatalf("%s %s: Parse refused (%v) but Find answered %d records", model, jsonText(raw), perr, len(r1))
 	}
+	// Reads share cached records; none may have been changed by a read.
+	defer mustCheck(t, fx.mem)
+	defer mustCheck(t, fx.peb)
 	n1, n2 := normJSON(r1), normJSON(r2)
 	if !reflect.DeepEqual(n1, n2) {
 		t.Fatalf("%s %s: backends differ:\nmemory %s\npebble %s", model, jsonText(raw), jsonText(n1), jsonText(n2))
