@@ -144,7 +144,8 @@ func encodePK(vals []any) ([]byte, error) {
 	for _, v := range vals {
 		var err error
 		if b, err = keyenc.AppendValue(b, v); err != nil {
-			return nil, fmt.Errorf("relstore: id %v: %w", v, err)
+			return nil, &Error{Kind: ErrBadRequest, Status: 400, Code: "INVALID_ID",
+				Message: fmt.Sprintf("%s is not a valid id: an id must be a string, a number, a boolean or a date", jsonString(v))}
 		}
 	}
 	return b, nil

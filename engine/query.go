@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/relstore/relstore/filter"
-	"github.com/relstore/relstore/index"
 	"github.com/relstore/relstore/internal/keyenc"
 	"github.com/relstore/relstore/schema"
 )
@@ -549,4 +548,3 @@ func encodeValue(v any) ([]byte, bool) {
 	return b, err == nil
 }
 
-var _ = index.Lookup

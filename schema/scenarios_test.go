@@ -11,7 +11,8 @@ import (
 )
 
 // oracleDir holds LoopBack's recorded answers (shared, read-only).
-const oracleDir = "../../shared/oracle"
+// oracleDir holds the in-repo copies of the public oracle scenarios.
+const oracleDir = "../server/testdata/oracle"
 
 // scenario is the part of an oracle scenario or golden file the tests use.
 type scenario struct {
@@ -45,7 +46,7 @@ func scenarioFiles(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Skipf("no oracle scenarios under %s", oracleDir)
+		t.Fatalf("no oracle scenarios under %s", oracleDir)
 	}
 	return files
 }
