@@ -547,4 +547,3 @@ func encodeValue(v any) ([]byte, bool) {
 	b, err := keyenc.AppendValue(nil, v)
 	return b, err == nil
 }
-
