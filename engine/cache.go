@@ -86,7 +86,7 @@ func (c *recordCache) put(key, raw []byte, rec map[string]any) {
 }
 
 // decodeCached decodes the record stored under key, through the cache.
-// raw must be owned by the caller (it may be retained).
+// raw is only read: it is copied when the cache keeps it.
 func (db *DB) decodeCached(key, raw []byte) (map[string]any, error) {
 	if rec, ok := db.cache.get(key, raw); ok {
 		return rec, nil
@@ -95,6 +95,6 @@ func (db *DB) decodeCached(key, raw []byte) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.cache.put(key, raw, rec)
+	db.cache.put(key, bytes.Clone(raw), rec)
 	return rec, nil
 }

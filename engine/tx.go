@@ -383,7 +383,7 @@ func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec m
 	defer it.Close()
 	for it.Next() {
 		tx.stats.ScannedItems++
-		rec, err := tx.db.decodeCached(it.Key(), bytes.Clone(it.Value()))
+		rec, err := tx.db.decodeCached(it.Key(), it.Value())
 		if err != nil {
 			return fmt.Errorf("model %q: %w", ms.m.Name, err)
 		}
