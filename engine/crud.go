@@ -173,6 +173,14 @@ func (tx *Tx) Exists(model string, id any) (bool, error) {
 
 // patchByIDOp implements PatchByID.
 func (tx *Tx) patchByIDOp(model string, id any, data map[string]any) (map[string]any, error) {
+	nf := notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
+	return tx.updateByID(model, id, data, nf, tx.patchRecord)
+}
+
+// updateByID loads the record with id within the default scope (nf when
+// there is none) and applies write (patch or replace) to it.
+func (tx *Tx) updateByID(model string, id any, data map[string]any, nf *Error,
+	write func(ms *modelState, pk []byte, idv any, old, data map[string]any) (map[string]any, error)) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
 	}
@@ -180,7 +188,6 @@ func (tx *Tx) patchByIDOp(model string, id any, data map[string]any) (map[string
 	if err != nil {
 		return nil, err
 	}
-	nf := notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
 	idv, pk, ok := ms.pkFromID(id)
 	if !ok {
 		return nil, nf
@@ -192,7 +199,7 @@ func (tx *Tx) patchByIDOp(model string, id any, data map[string]any) (map[string
 	if old == nil || !tx.inDefaultScope(ms, old) {
 		return nil, nf
 	}
-	rec, err := tx.patchRecord(ms, pk, idv, old, data)
+	rec, err := write(ms, pk, idv, old, data)
 	if err != nil {
 		return nil, err
 	}
@@ -235,30 +242,8 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 
 // replaceByIDOp implements ReplaceByID.
 func (tx *Tx) replaceByIDOp(model string, id any, data map[string]any) (map[string]any, error) {
-	if err := tx.checkWrite(); err != nil {
-		return nil, err
-	}
-	ms, err := tx.model(model)
-	if err != nil {
-		return nil, err
-	}
 	nf := notFound("", "Could not replace. Object with id %s does not exist!", idString(id))
-	idv, pk, ok := ms.pkFromID(id)
-	if !ok {
-		return nil, nf
-	}
-	old, err := tx.getRecord(ms, pk)
-	if err != nil {
-		return nil, err
-	}
-	if old == nil || !tx.inDefaultScope(ms, old) {
-		return nil, nf
-	}
-	rec, err := tx.replaceRecord(ms, pk, idv, old, data)
-	if err != nil {
-		return nil, err
-	}
-	return output(ms.m, rec, false), nil
+	return tx.updateByID(model, id, data, nf, tx.replaceRecord)
 }
 
 func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[string]any) (map[string]any, error) {
