@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/schema"
@@ -196,8 +197,35 @@ func (tx *Tx) relatedList(rc *relCtx, f map[string]any) ([]map[string]any, error
 	if !tx.ownsKey(rc) {
 		return []map[string]any{}, nil
 	}
+	if rc.rel.Type == schema.RelHasMany && rc.rel.Scope == nil && rc.tms.m.Scope == nil && pkOrderOnly(rc.tms, f) {
+		// The common case, a plain list in id order: one walk of the
+		// foreign-key index, no filter to merge, parse or plan.
+		rows, err := tx.relatedRows(rc.rec, rc.rel)
+		if err != nil {
+			return nil, err
+		}
+		return tx.shape(rc.tms, rows, &filter.Filter{}, false, 0)
+	}
 	q := tx.relationFilter(rc, f)
 	return tx.find(rc.tms, q, true)
+}
+
+// pkOrderOnly reports whether a filter is empty or only orders by the
+// primary key ascending (the order related rows come in).
+func pkOrderOnly(ms *modelState, f map[string]any) bool {
+	switch len(f) {
+	case 0:
+		return true
+	case 1:
+		o, ok := f["order"].(string)
+		if !ok || len(ms.idProps) != 1 {
+			return false
+		}
+		o = strings.Join(strings.Fields(o), " ")
+		id := ms.idProps[0].Name
+		return o == id || strings.EqualFold(o, id+" ASC")
+	}
+	return false
 }
 
 // relationFilter merges the relation constraint (foreign key, polymorphic
