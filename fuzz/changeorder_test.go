@@ -9,16 +9,9 @@ import (
 // TestChangeStreamCommitOrder: DB.Subscribe promises the committed changes
 // "in commit order". Concurrent writers create Reviews, whose generated ids
 // follow commit order (the id counter advances under the writer lock), so
-// a subscriber must see the ids strictly increasing.
-//
-// It fails today (see RELIABILITY.md, "Known bugs": Tx.Commit publishes
-// after releasing the writer lock and after the WAL sync, so concurrent
-// commits publish in any order) and is skipped unless
-// RELSTORE_KNOWN_BUGS=1.
+// a subscriber must see the ids strictly increasing. (Commits used to
+// publish after releasing the writer lock and in any order.)
 func TestChangeStreamCommitOrder(t *testing.T) {
-	if !knownBugs {
-		t.Skip("known bug: concurrent commits publish their changes out of commit order; run with RELSTORE_KNOWN_BUGS=1")
-	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			db := openDB(t, b.open(t), nil, libraryModels...)

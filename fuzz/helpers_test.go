@@ -53,11 +53,6 @@ func testSeed(t testing.TB) int64 {
 	return seed
 }
 
-// knownBugs runs the checks of bugs that are known and not fixed yet
-// (RELSTORE_KNOWN_BUGS=1); they are skipped otherwise. RELIABILITY.md
-// lists them.
-var knownBugs = os.Getenv("RELSTORE_KNOWN_BUGS") == "1"
-
 // envInt reads a positive integer knob from the environment.
 func envInt(t testing.TB, name string, def int) int {
 	t.Helper()

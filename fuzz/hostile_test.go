@@ -480,15 +480,9 @@ func testChangeStreamHidesHidden(t *testing.T, h http.Handler, db interface{}) {
 
 // testErrorMessagesHideHidden provokes errors whose messages describe
 // stored records: a unique index that includes a hidden property must not
-// print the stored hidden value to a client that did not send it. It fails
-// today (see RELIABILITY.md, "Known bugs") and is skipped unless
-// RELSTORE_KNOWN_BUGS=1.
+// print the stored hidden value to a client that did not send it.
 func testErrorMessagesHideHidden(t *testing.T) {
 	t.Helper()
-	if !knownBugs {
-		t.Log("skipped: known bug, a unique violation message shows the hidden values of a compound index; run with RELSTORE_KNOWN_BUGS=1")
-		return
-	}
 	db := openDB(t, memPebble(t), nil, `{"name": "Account", "base": "PersistedModel", "forceId": false,
 	  "properties": {"login": "string", "pin": "string", "team": "string"},
 	  "hidden": ["pin"],
@@ -652,14 +646,10 @@ func storeSnapshot(t *testing.T, db interface {
 
 // TestObjectIDsAreClientErrors: the loader accepts an id property whose
 // type admits objects or arrays (any, object, array, geopoint); a client
-// that sends such a value as the id must get a 4xx, not a 500. It fails
-// today (see RELIABILITY.md, "Known bugs": the key codec refuses the
-// value and the engine passes its error on unclassified) and is skipped
-// unless RELSTORE_KNOWN_BUGS=1.
+// that sends such a value as the id must get a 4xx, not a 500 (it used to
+// be a 500: the key codec refused the value and the engine passed its
+// error on unclassified).
 func TestObjectIDsAreClientErrors(t *testing.T) {
-	if !knownBugs {
-		t.Skip("known bug: an object or array id is a 500; run with RELSTORE_KNOWN_BUGS=1")
-	}
 	for _, typ := range []string{`"any"`, `"object"`, `["number"]`, `"geopoint"`} {
 		db := openDB(t, memPebble(t), nil, `{"name": "Thing", "idInjection": false, "properties": {"k": {"type": `+typ+`, "id": true}}}`)
 		h := server.New(db, &server.Options{Logger: discardLogger()})
@@ -668,7 +658,7 @@ func TestObjectIDsAreClientErrors(t *testing.T) {
 			{"PATCH", `{"k": [1, 2]}`}, {"POST", `[{"k": [3]}]`},
 		} {
 			rec, _ := serveOnce(t, h, c.method, "/api/Things", "", []byte(c.body), http.Header{"Content-Type": {"application/json"}})
-			if rec.Code >= 500 {
+			if rec.Code < 400 || rec.Code >= 500 {
 				t.Errorf("id type %s: %s %s: %d %s", typ, c.method, c.body, rec.Code, rec.Body.String())
 			}
 		}

@@ -49,8 +49,6 @@ import (
 //   - transactions (Update): all of their operations or none.
 //
 //     RELSTORE_MODEL_OPS (default 3000): operations per backend
-//     RELSTORE_KNOWN_BUGS=1: also let transactions go on after a failed
-//     operation (see TestTxFailedOperationIsAtomic)
 func TestModelBased(t *testing.T) {
 	ops := envInt(t, "RELSTORE_MODEL_OPS", 3000)
 	if testing.Short() {
@@ -895,8 +893,6 @@ type mbOp struct {
 	// dbf is the DB-level form of a write operation (its own
 	// transaction); nil for reads.
 	dbf func(db *engine.DB) (any, error)
-	// create marks creates (see the known bug in runModelBased).
-	create bool
 }
 
 func (g *modelGen) op() mbOp {
@@ -908,7 +904,7 @@ func (g *modelGen) op() mbOp {
 		if g.rng.Intn(10) == 0 {
 			d["id"] = g.anyID(model)
 		}
-		return mbOp{desc: fmt.Sprintf("create %s %s", model, jsonText(d)), create: true,
+		return mbOp{desc: fmt.Sprintf("create %s %s", model, jsonText(d)),
 			dbf: func(db *engine.DB) (any, error) { return db.Create(bg, model, copyMap(d)) },
 			eng: func(tx *engine.Tx) (any, error) { return tx.Create(model, copyMap(d)) },
 			ref: func(r *refDB) (any, error) { return r.create(model, d) }}
@@ -1007,7 +1003,7 @@ func (g *modelGen) op() mbOp {
 			}}
 	case k == 22:
 		id, d := g.anyID("Author"), g.data("Book", true)
-		return mbOp{desc: fmt.Sprintf("relatedCreate Author %v books %s", id, jsonText(d)), create: true,
+		return mbOp{desc: fmt.Sprintf("relatedCreate Author %v books %s", id, jsonText(d)),
 			dbf: func(db *engine.DB) (any, error) { return db.RelatedCreate(bg, "Author", id, "books", copyMap(d)) },
 			eng: func(tx *engine.Tx) (any, error) { return tx.RelatedCreate("Author", id, "books", copyMap(d)) },
 			ref: func(r *refDB) (any, error) {
@@ -1030,7 +1026,7 @@ func (g *modelGen) op() mbOp {
 			}
 			return tx.Upsert(model, copyMap(d))
 		}
-		return mbOp{desc: fmt.Sprintf("%s %s %s", name, model, jsonText(d)), create: true,
+		return mbOp{desc: fmt.Sprintf("%s %s %s", name, model, jsonText(d)),
 			dbf: func(db *engine.DB) (any, error) {
 				if replace {
 					return db.ReplaceOrCreate(bg, model, copyMap(d))
@@ -1111,11 +1107,7 @@ func runModelBased(t *testing.T, db *engine.DB, rng *rand.Rand, ops int) {
 					}
 					if gerr != nil {
 						opFailed = true
-						// Known bug: a create refused inside a transaction
-						// (other than for a duplicate id) still advances
-						// the id counter when the transaction goes on, so
-						// the caller ends it unless RELSTORE_KNOWN_BUGS=1.
-						if !goOn || (op.create && !knownBugs) {
+						if !goOn {
 							return gerr
 						}
 					}

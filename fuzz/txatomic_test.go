@@ -10,13 +10,14 @@ import (
 // operation of a Tx is itself atomic: an operation that fails leaves no
 // partial write behind, so a caller may handle the error and go on."
 //
-// A cascading delete that a restrict policy stops at its second child
-// writes nothing. Two cases fail today (see fuzz/RELIABILITY.md, "Known
-// bugs"): an updateAll that the unique index stops at its second record,
-// and a deleteAll that a restrict policy stops at its second record, leave
-// their first write in the transaction, and Commit stores it. The DB-level
-// operations are not affected (a failed operation rolls its own
-// transaction back). Those cases are skipped unless RELSTORE_KNOWN_BUGS=1.
+// The caller handles the error and goes on; whether Commit then refuses
+// the transaction (the engine marks a transaction whose operation failed
+// after writing as aborted, ErrTxAborted) or stores it, the store must not
+// hold half of the failed operation. Cases: an updateAll that the unique
+// index stops at its second record, a deleteAll that a restrict policy
+// stops at its second record, a cascading delete that a restrict policy
+// stops at its second child. (The first two used to commit their first
+// write.)
 func TestTxFailedOperationIsAtomic(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.name+"/updateAll", func(t *testing.T) {
@@ -90,12 +91,8 @@ func TestTxFailedOperationIsAtomic(t *testing.T) {
 // refuses does not advance the model's id counter at the DB level (the
 // next generated id is the one it would have taken); inside a transaction
 // that goes on after the error it must not either, or the failed operation
-// has left a write behind. It fails today (see RELIABILITY.md, "Known
-// bugs") and is skipped unless RELSTORE_KNOWN_BUGS=1.
+// has left a write behind (it used to keep the advance).
 func TestTxRefusedCreateKeepsIDCounter(t *testing.T) {
-	if !knownBugs {
-		t.Skip("known bug: a refused create inside DB.Update advances the id counter; run with RELSTORE_KNOWN_BUGS=1")
-	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			db := openDB(t, b.open(t), &engine.Options{NoSync: true}, libraryModels...)
