@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -59,23 +60,24 @@ func appendJSON(b []byte, v any) []byte {
 	case json.Number:
 		return append(b, x...)
 	case time.Time:
-		return appendJSONString(b, x.UTC().Format(jsonTimeLayout))
+		return appendJSONTime(b, x)
 	case *time.Time:
 		if x == nil {
 			return append(b, "null"...)
 		}
-		return appendJSONString(b, x.UTC().Format(jsonTimeLayout))
+		return appendJSONTime(b, *x)
 	case []byte:
 		return appendJSONBuffer(b, x)
 	case map[string]any:
 		if x == nil {
 			return append(b, "null"...)
 		}
-		keys := make([]string, 0, len(x))
+		var small [16]string // most records: no allocation for the keys
+		keys := small[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
+		slices.Sort(keys)
 		b = append(b, '{')
 		for i, k := range keys {
 			if i > 0 {
@@ -182,6 +184,14 @@ func appendJSONReflect(b []byte, rv reflect.Value) []byte {
 		return append(b, "null"...)
 	}
 	return append(b, raw...)
+}
+
+// appendJSONTime writes a date as JavaScript's toJSON does (the layout
+// needs no escaping).
+func appendJSONTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, jsonTimeLayout)
+	return append(b, '"')
 }
 
 // appendJSONNumber writes f as JavaScript's JSON.stringify does.

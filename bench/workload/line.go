@@ -31,6 +31,12 @@ type Line struct {
 	CheckOK     bool    `json:"check_ok"`
 	Expect      *Tally  `json:"expect,omitempty"`
 	Conc        int     `json:"conc,omitempty"`
+	// P50US and P99US are latency percentiles of one request (HTTP mode).
+	P50US float64 `json:"p50_us,omitempty"`
+	P99US float64 `json:"p99_us,omitempty"`
+	// Bytes is the response body bytes received in the timed part (HTTP
+	// mode).
+	Bytes       int64   `json:"bytes,omitempty"`
 	Scale       float64 `json:"scale"`
 	Seed        uint32  `json:"seed"`
 	Fingerprint string  `json:"fingerprint,omitempty"`

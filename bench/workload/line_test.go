@@ -26,7 +26,7 @@ func TestLineJSONKeys(t *testing.T) {
 			t.Errorf("key %q missing from %s", k, b.String())
 		}
 	}
-	for _, k := range []string{"fingerprint", "conc", "variant", "note"} {
+	for _, k := range []string{"fingerprint", "conc", "variant", "note", "p50_us", "p99_us", "bytes"} {
 		if _, ok := m[k]; ok {
 			t.Errorf("empty key %q written", k)
 		}

@@ -19,6 +19,10 @@ const (
 	envReps   = "REPS"
 	envBudget = "OP_BUDGET_S"
 	envRound  = "ROUND"
+	// envPort and envLifetime configure -serve: the port on 127.0.0.1
+	// (unset or 0 picks one) and the lifetime in seconds (default 600).
+	envPort     = "PORT"
+	envLifetime = "MAX_LIFETIME_S"
 )
 
 // Defaults of the spec and the issue.
@@ -52,6 +56,13 @@ type config struct {
 	cpuprofile string
 	// systemsDefaulted is set when -system was not given.
 	systemsDefaulted bool
+	// serve is -serve: HTTP mode's server side (see http.go).
+	serve bool
+	// load is -load: the base URL HTTP mode's load generator targets.
+	load string
+	// port and lifetime are -serve's PORT and MAX_LIFETIME_S.
+	port     int
+	lifetime time.Duration
 }
 
 // parseConfig resolves args and the environment (getenv) into a config.
@@ -66,6 +77,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	rounds := fs.Int("rounds", defaultRounds, "rounds, systems interleaved in each (env "+envRound+" runs one round with that number)")
 	markdown := fs.String("markdown", "", "also write a markdown report (bench/RESULTS.md) to this file")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	serve := fs.Bool("serve", false, "HTTP mode: load one relstore system and serve the REST API under /api on 127.0.0.1:$"+envPort+" for $"+envLifetime+" seconds")
+	load := fs.String("load", "", "HTTP mode: run the HTTP load (Q1–Q4, concurrency 1 and 16) against this loopback base URL, e.g. http://127.0.0.1:3000")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -107,6 +120,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		cpuprofile: *cpuprofile,
 
 		systemsDefaulted: !set["system"],
+		serve:            *serve,
+		load:             *load,
+	}
+	if err := c.parseHTTPEnv(getenv); err != nil {
+		return nil, err
 	}
 	if v := getenv(envRound); v != "" {
 		r, err := strconv.Atoi(v)
@@ -134,6 +152,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	if len(c.systems) == 0 {
 		return nil, fmt.Errorf("no system given")
+	}
+	if err := c.checkHTTPMode(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -6,6 +6,12 @@
 //
 //	go run ./bench/cmd/workload [-system list] [-scale 1] [-seed 42] [-reps 5]
 //	    [-budget seconds] [-rounds 3] [-markdown bench/RESULTS.md]
+//	go run ./bench/cmd/workload -serve -system relstore-memory|relstore-pebble
+//	go run ./bench/cmd/workload -load http://127.0.0.1:N
+//
+// -serve and -load are the HTTP mode (see http.go): a relstore daemon
+// loaded with the workload on 127.0.0.1:$PORT for $MAX_LIFETIME_S seconds,
+// and a closed-loop load generator for it.
 //
 // SCALE, SEED, REPS and OP_BUDGET_S set the defaults of -scale, -seed, -reps
 // and -budget; a flag on the command line wins. When ROUND is set, one round
@@ -68,6 +74,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return exitUsage
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if cfg.serve || cfg.load != "" {
+		d := workload.Generate(cfg.scale, cfg.seed)
+		fmt.Fprintf(stderr, "workload v1 over HTTP: scale %v seed %d fingerprint %s\n", cfg.scale, cfg.seed, d.Fingerprint())
+		if cfg.serve {
+			return runServe(cfg, d, stdout, stderr)
+		}
+		return runLoad(cfg, d, stdout, stderr)
 	}
 	systems, err := pickSystems(cfg, registry(), stderr)
 	if err != nil {
