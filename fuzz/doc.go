@@ -3,7 +3,7 @@
 // storage and the HTTP API; a crash-recovery test that kills a writer
 // process with SIGKILL and verifies the reopened store; a concurrency
 // stress test; a model-based test against a naive in-memory reference; and
-// hostile-input tests of the REST server. RELIABILITY.md states each
+// hostile-input tests of the REST server. the README's "Reliability" section states each
 // guarantee and names the test that backs it.
 //
 // The package has no non-test code besides this file. Quick runs:
@@ -14,5 +14,5 @@
 //	RELSTORE_SEED=12345 go test ./fuzz -run TestModelBased -v
 //	go test ./fuzz -run '^$' -fuzz '^FuzzHTTP$' -fuzztime 1h
 //
-// See RELIABILITY.md for every knob.
+// See the README's "Reliability" section for every knob.
 package fuzz
