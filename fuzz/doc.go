@@ -3,8 +3,8 @@
 // storage and the HTTP API; a crash-recovery test that kills a writer
 // process with SIGKILL and verifies the reopened store; a concurrency
 // stress test; a model-based test against a naive in-memory reference; and
-// hostile-input tests of the REST server. the README's "Reliability" section states each
-// guarantee and names the test that backs it.
+// hostile-input tests of the REST server. The README's "Reliability"
+// section states each guarantee and names the test that backs it.
 //
 // The package has no non-test code besides this file. Quick runs:
 //
