@@ -14,6 +14,9 @@ import (
 type Session struct {
 	db  *engine.DB
 	dir string // Pebble directory, "" in memory
+	// keep is the Pebble directory of a session made by OpenPebbleDir,
+	// which Close leaves in place.
+	keep string
 }
 
 // Close implements workload.Session: it closes the DB (and its store) and
@@ -191,3 +194,18 @@ func (s *Session) SetStatus(ctx context.Context, orderID int64, status string) (
 
 // DB returns the session's engine DB (for benchmarks of engine paths).
 func (s *Session) DB() *engine.DB { return s.db }
+
+// DiskBytes implements workload.DiskUser for Pebble sessions: the bytes of
+// the store's directory.
+func (s *Session) DiskBytes() (int64, error) {
+	dir := s.dir
+	if dir == "" {
+		dir = s.keep
+	}
+	if dir == "" {
+		return 0, errNoDir
+	}
+	return workload.DirBytes(dir)
+}
+
+var errNoDir = errors.New("relstorepeer: store is in memory")

@@ -104,3 +104,25 @@ func removeDir(dir string) {
 }
 
 var errNotRecord = errors.New("relstorepeer: result is not a record")
+
+// OpenPebbleDir opens the relstore Pebble store kept in dir (made by a
+// session of BuildPebbleDir, or empty) and defines the workload's models,
+// as Open does for a new store. The session's Close closes the store but
+// leaves dir in place.
+func OpenPebbleDir(dir string, noSync bool) (*Session, error) {
+	p, err := storage.OpenPebble(dir, &storage.PebbleOptions{NoSync: noSync})
+	if err != nil {
+		return nil, err
+	}
+	db, err := engine.Open(p, &engine.Options{NoSync: noSync})
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	sess := &Session{db: db, keep: dir}
+	if err := define(db); err != nil {
+		sess.Close()
+		return nil, err
+	}
+	return sess, nil
+}

@@ -107,3 +107,14 @@ func (s *Session) Alternates() []workload.Alternate {
 		},
 	}}
 }
+
+// DiskBytes implements workload.DiskUser for file sessions: the bytes of
+// the database directory (database, WAL and shared-memory files).
+func (s *Session) DiskBytes() (int64, error) {
+	if s.dir == "" {
+		return 0, errNoDir
+	}
+	return workload.DirBytes(s.dir)
+}
+
+var errNoDir = errors.New("sqlitepeer: database is in memory")

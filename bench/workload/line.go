@@ -36,7 +36,13 @@ type Line struct {
 	P99US float64 `json:"p99_us,omitempty"`
 	// Bytes is the response body bytes received in the timed part (HTTP
 	// mode).
-	Bytes       int64   `json:"bytes,omitempty"`
+	Bytes int64 `json:"bytes,omitempty"`
+	// RSSKB is the process's peak resident set (VmHWM, kB) when the line
+	// was measured (W1 lines of the runner).
+	RSSKB int64 `json:"rss_kb,omitempty"`
+	// DiskBytes is the size of the store's files right after W1 (systems
+	// whose sessions implement DiskUser).
+	DiskBytes   int64   `json:"disk_bytes,omitempty"`
 	Scale       float64 `json:"scale"`
 	Seed        uint32  `json:"seed"`
 	Fingerprint string  `json:"fingerprint,omitempty"`

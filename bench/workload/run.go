@@ -21,7 +21,13 @@ type Config struct {
 	Budget time.Duration
 	// Round is written into each line's round key (0: omitted).
 	Round int
+	// Ops, when not nil, selects the ops run after W1 (which always runs:
+	// the others need its data); an op absent from it is skipped.
+	Ops map[Op]bool
 }
+
+// wants reports whether op is to be run.
+func (c Config) wants(op Op) bool { return c.Ops == nil || op == W1 || c.Ops[op] }
 
 // Run opens a session of sys, loads d into it (W1), runs Q1…Q7 and, for
 // durable systems, Q8, and passes each op's line to emit as soon as it is
@@ -59,8 +65,12 @@ func (r *runner) all() {
 	if !r.load() {
 		return
 	}
-	r.stream(Q1, func(i int) (Tally, error) { return s.OrderCustomer(r.ctx, d.Q1[i]) })
-	r.stream(Q2, func(i int) (Tally, error) { return s.CustomerOrders(r.ctx, d.Q2[i]) })
+	if r.cfg.wants(Q1) {
+		r.stream(Q1, func(i int) (Tally, error) { return s.OrderCustomer(r.ctx, d.Q1[i]) })
+	}
+	if r.cfg.wants(Q2) {
+		r.stream(Q2, func(i int) (Tally, error) { return s.CustomerOrders(r.ctx, d.Q2[i]) })
+	}
 	alts := map[Op][]Alternate{}
 	if a, ok := s.(Alternator); ok {
 		for _, alt := range a.Alternates() {
@@ -77,14 +87,19 @@ func (r *runner) all() {
 		{Q6, func() (Tally, error) { return s.OrdersInCity(r.ctx, Q6City) }},
 	}
 	for _, c := range calls {
+		if !r.cfg.wants(c.op) {
+			continue
+		}
 		r.calls(c.op, s.Variant(c.op), true, c.call)
 		for _, alt := range alts[c.op] {
 			call := alt.Call
 			r.calls(c.op, alt.Variant, false, func() (Tally, error) { return call(r.ctx, d) })
 		}
 	}
-	r.stream(Q7, func(i int) (Tally, error) { return s.SetStatus(r.ctx, d.Q7[i].OrderID, d.Q7[i].Status) })
-	if r.sys.Durable() {
+	if r.cfg.wants(Q7) {
+		r.stream(Q7, func(i int) (Tally, error) { return s.SetStatus(r.ctx, d.Q7[i].OrderID, d.Q7[i].Status) })
+	}
+	if r.sys.Durable() && r.cfg.wants(Q8) {
 		r.concurrent(Q8, Q8Writers, func(i int) (Tally, error) { return s.SetStatus(r.ctx, d.Q8[i].OrderID, d.Q8[i].Status) })
 	}
 }
@@ -133,6 +148,11 @@ func (r *runner) load() bool {
 	}
 	if err != nil {
 		r.fail(&l, err)
+	}
+	if du, ok := r.s.(DiskUser); ok && err == nil {
+		if b, derr := du.DiskBytes(); derr == nil {
+			l.DiskBytes = b
+		}
 	}
 	r.emit(l)
 	return err == nil

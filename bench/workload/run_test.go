@@ -3,6 +3,8 @@ package workload
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -267,5 +269,37 @@ func TestRunBudgetStopsStreamsWithPrefixCheck(t *testing.T) {
 		if !l.CheckOK {
 			t.Errorf("%s: prefix check failed: got %d/%d want %v", l.Op, l.Records, l.IDSum, l.Expect)
 		}
+	}
+}
+
+func TestRunOpsSelectsOps(t *testing.T) {
+	d := Generate(0.01, DefaultSeed)
+	lines, err := collect(t, refSystem{durable: true}, d, Config{Reps: 1, Ops: map[Op]bool{Q1: true, Q3: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOps := []Op{W1, Q1, Q3}
+	if len(lines) != len(wantOps) {
+		t.Fatalf("%d lines, want %v", len(lines), wantOps)
+	}
+	for i, l := range lines {
+		if l.Op != wantOps[i] || !l.CheckOK {
+			t.Errorf("line %d: %+v", i, l)
+		}
+	}
+}
+
+func TestDirBytes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range map[string]int{"a": 10, "sub/b": 32} {
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := DirBytes(dir); err != nil || got != 42 {
+		t.Errorf("DirBytes = %d, %v; want 42", got, err)
 	}
 }

@@ -65,3 +65,9 @@ type Alternate struct {
 type Alternator interface {
 	Alternates() []Alternate
 }
+
+// DiskUser is implemented by sessions that keep their data in files: it
+// returns the bytes those files take right now.
+type DiskUser interface {
+	DiskBytes() (int64, error)
+}

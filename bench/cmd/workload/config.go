@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,35 @@ type config struct {
 	// port and lifetime are -serve's PORT and MAX_LIFETIME_S.
 	port     int
 	lifetime time.Duration
+	// ops is -ops: the ops to run (nil = all); W1 always runs.
+	ops map[workload.Op]bool
+}
+
+// allOps is the default -ops list, in run order.
+var allOps = []workload.Op{workload.W1, workload.Q1, workload.Q2, workload.Q3, workload.Q4,
+	workload.Q5, workload.Q6, workload.Q7, workload.Q8}
+
+// parseOps parses a comma list of op names (case-insensitive); "" or "all"
+// means every op (nil). W1 is added when missing: the other ops need its
+// data.
+func parseOps(list string) (map[workload.Op]bool, error) {
+	list = strings.TrimSpace(list)
+	if list == "" || strings.EqualFold(list, "all") {
+		return nil, nil
+	}
+	ops := map[workload.Op]bool{workload.W1: true}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.ToUpper(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		op := workload.Op(name)
+		if !slices.Contains(allOps, op) {
+			return nil, fmt.Errorf("unknown op %q in -ops (known: W1, Q1…Q8)", name)
+		}
+		ops[op] = true
+	}
+	return ops, nil
 }
 
 // parseConfig resolves args and the environment (getenv) into a config.
@@ -79,6 +109,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	serve := fs.Bool("serve", false, "HTTP mode: load one relstore system and serve the REST API under /api on 127.0.0.1:$"+envPort+" for $"+envLifetime+" seconds")
 	load := fs.String("load", "", "HTTP mode: run the HTTP load (Q1–Q4, concurrency 1 and 16) against this loopback base URL, e.g. http://127.0.0.1:3000")
+	opsList := fs.String("ops", "all", "comma list of ops to run (W1 always runs), e.g. W1,Q1,Q2,Q3")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -122,6 +153,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		systemsDefaulted: !set["system"],
 		serve:            *serve,
 		load:             *load,
+	}
+	if c.ops, err = parseOps(*opsList); err != nil {
+		return nil, err
 	}
 	if err := c.parseHTTPEnv(getenv); err != nil {
 		return nil, err

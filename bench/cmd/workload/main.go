@@ -95,13 +95,18 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 
 	var sum workload.Summary
 	var lines []workload.Line
+	var peaks []string // peak RSS after each (round, system)
 	status := exitOK
 	started, loadBefore := time.Now(), loadAvg()
 	ctx := context.Background()
 	for i := range cfg.rounds {
 		for _, sys := range systems {
-			rc := workload.Config{Reps: cfg.reps, Budget: cfg.budget, Round: cfg.roundNumber(i)}
+			rc := workload.Config{Reps: cfg.reps, Budget: cfg.budget, Round: cfg.roundNumber(i), Ops: cfg.ops}
+			resetPeakRSS()
 			err := workload.Run(ctx, sys, d, rc, func(l workload.Line) {
+				if l.Op == workload.W1 {
+					l.RSSKB, _ = peakRSSKB()
+				}
 				if err := l.WriteJSON(stdout); err != nil {
 					fmt.Fprintln(stderr, "workload: writing output:", err)
 					status = exitFailed
@@ -117,12 +122,21 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 				fmt.Fprintf(stderr, "workload: round %d: %v\n", rc.Round, err)
 				status = exitFailed
 			}
+			if kb, err := peakRSSKB(); err == nil {
+				peaks = append(peaks, fmt.Sprintf("round %d %-22s %8.1f MiB", rc.Round, sys.Name(), float64(kb)/1024))
+			}
 		}
 	}
 	fmt.Fprintln(stderr)
 	if err := sum.Write(stderr); err != nil {
 		fmt.Fprintln(stderr, "workload:", err)
 		status = exitFailed
+	}
+	if len(peaks) > 0 {
+		fmt.Fprintf(stderr, "\npeak RSS (VmHWM; %s)\n", peakRSSNote)
+		for _, p := range peaks {
+			fmt.Fprintln(stderr, "  "+p)
+		}
 	}
 	if cfg.markdown != "" {
 		rep := report{cfg: cfg, loadBefore: loadBefore, fingerprint: fp, machine: describeMachine(), started: started,
