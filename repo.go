@@ -233,6 +233,16 @@ func (r *Repo[T]) FindOne(ctx context.Context, f Filter) (*T, error) {
 // Count returns how many records match where's where (nil: all). Errors:
 // *FilterError (also for filter keys other than where), ErrUnknownModel.
 func (r *Repo[T]) Count(ctx context.Context, where Filter) (int, error) {
+	return r.whereOp(ctx, where, r.db.read, func(etx *engine.Tx, w map[string]any) (int, error) {
+		return etx.Count(r.sm.name, w)
+	})
+}
+
+// whereOp runs a where-based operation returning a count: it binds the
+// model, extracts the where of the filter, and runs op in run (r.db.read
+// or r.db.write).
+func (r *Repo[T]) whereOp(ctx context.Context, where Filter, run func(context.Context, func(*engine.Tx) error) error,
+	op func(etx *engine.Tx, w map[string]any) (int, error)) (int, error) {
 	if _, err := r.bind(); err != nil {
 		return 0, err
 	}
@@ -241,8 +251,8 @@ func (r *Repo[T]) Count(ctx context.Context, where Filter) (int, error) {
 		return 0, err
 	}
 	var n int
-	err = r.db.read(ctx, func(etx *engine.Tx) (e error) {
-		n, e = etx.Count(r.sm.name, w)
+	err = run(ctx, func(etx *engine.Tx) (e error) {
+		n, e = op(etx, w)
 		return e
 	})
 	if err != nil {
@@ -360,44 +370,18 @@ func (r *Repo[T]) DeleteByID(ctx context.Context, id any) error {
 // patch and returns how many. Errors: *FilterError, *ValidationError,
 // ErrUniqueViolation, ErrForeignKey.
 func (r *Repo[T]) UpdateAll(ctx context.Context, where Filter, patch map[string]any) (int, error) {
-	if _, err := r.bind(); err != nil {
-		return 0, err
-	}
-	w, err := whereOf(filterMap(where))
-	if err != nil {
-		return 0, err
-	}
 	data, _ := normalize(patch).(map[string]any)
-	var n int
-	err = r.db.write(ctx, func(etx *engine.Tx) (e error) {
-		n, e = etx.UpdateAll(r.sm.name, w, data)
-		return e
+	return r.whereOp(ctx, where, r.db.write, func(etx *engine.Tx, w map[string]any) (int, error) {
+		return etx.UpdateAll(r.sm.name, w, data)
 	})
-	if err != nil {
-		return 0, r.fail(err)
-	}
-	return n, nil
 }
 
 // DeleteAll deletes every record matching where's where (nil: all) and
 // returns how many. Errors: *FilterError, ErrDeleteRestricted.
 func (r *Repo[T]) DeleteAll(ctx context.Context, where Filter) (int, error) {
-	if _, err := r.bind(); err != nil {
-		return 0, err
-	}
-	w, err := whereOf(filterMap(where))
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	err = r.db.write(ctx, func(etx *engine.Tx) (e error) {
-		n, e = etx.DeleteAll(r.sm.name, w)
-		return e
+	return r.whereOp(ctx, where, r.db.write, func(etx *engine.Tx, w map[string]any) (int, error) {
+		return etx.DeleteAll(r.sm.name, w)
 	})
-	if err != nil {
-		return 0, r.fail(err)
-	}
-	return n, nil
 }
 
 // FindOrCreate stores into *v the first record matching f, or creates one
