@@ -237,6 +237,9 @@ func (tx *Tx) checkRecordTree(ms *modelState, rep *CheckReport) error {
 	if n != t.Len() {
 		add(fmt.Sprintf("the record cache holds %d records, the store %d", t.Len(), n))
 	}
+	if detail := tx.checkPoints(ms.m.Name, t); detail != "" {
+		add(detail)
+	}
 	return nil
 }
 

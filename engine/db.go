@@ -66,6 +66,9 @@ type DB struct {
 	cache  *recordCache // decoded records; nil when disabled
 	// memRecords: records are kept decoded in the state (memory storage).
 	memRecords bool
+	// points hashes the records of cur for point reads (memory storage;
+	// guarded by stateMu).
+	points pointIndex
 }
 
 // state is an immutable published view of the catalog and index caches.
@@ -141,6 +144,9 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 		return nil, err
 	}
 	db.cur = s
+	if db.memRecords {
+		db.rebuildPoints(s)
+	}
 	return db, nil
 }
 

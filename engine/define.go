@@ -173,6 +173,9 @@ func (db *DB) Define(set *schema.Set) error {
 	err = db.st.Apply(b, !db.opts.NoSync)
 	if err == nil {
 		db.cur = next
+		if db.memRecords {
+			db.rebuildPoints(next)
+		}
 	}
 	db.stateMu.Unlock()
 	return err

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -26,7 +27,10 @@ const (
 // objects, never stored). Failures are added to verr.
 func (tx *Tx) coerceInput(ms *modelState, data map[string]any, verr *ValidationError) map[string]any {
 	m := ms.m
-	rec := make(map[string]any, len(data)+len(m.Properties))
+	// The hint keeps records of up to 8 properties in Go's small-map form
+	// (one group): stored records are cloned on every read, and a small
+	// map clones with one copy.
+	rec := make(map[string]any, max(len(data), len(m.Properties)))
 	for k, v := range data {
 		if p := m.Property(k); p != nil {
 			c, terr := coerceValue(tx.st.set, p.Type, v)
@@ -226,8 +230,11 @@ func idString(id any) string {
 // an include). Nested objects, arrays and buffers are shared with the
 // store, read-only (see api.go).
 func output(m *schema.Model, rec map[string]any, nested bool) map[string]any {
-	out := make(map[string]any, len(rec))
 	hide := len(m.Hidden) > 0 || (nested && len(m.Protected) > 0)
+	if !hide && rec != nil {
+		return maps.Clone(rec) // copies the map's memory: far cheaper than a range
+	}
+	out := make(map[string]any, len(rec))
 	for k, v := range rec {
 		if hide && (m.IsHidden(k) || (nested && m.IsProtected(k))) {
 			continue

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"encoding/binary"
+	"fmt"
+	"reflect"
 	"unsafe"
 
 	"github.com/tidwall/btree"
@@ -115,4 +117,189 @@ func unsafeString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// pointIndex is a hash of the latest published records of a memory store,
+// by model and encoded primary key, for point reads (belongsTo lookups, the
+// records an index walk finds, findById). A B-tree descent over a large
+// model costs about a microsecond, a cache miss per level; a hash probe a
+// fraction of that. The index describes exactly one state (st): a
+// transaction reading any other state — an older snapshot, or its own
+// uncommitted writes — reads the record trees instead.
+//
+// It is guarded by DB.stateMu: commits change it under the write lock,
+// together with DB.cur; readers probe it under the read lock.
+type pointIndex struct {
+	st     *state
+	models map[string]*pointModel
+}
+
+// pointModel is one model's hash, built from (and valid for) tree. Keys
+// of up to 16 bytes (numbers, short strings) live inline in short, so a
+// probe compares them without following a pointer; longer ones in long.
+type pointModel struct {
+	tree  *recTree
+	short map[shortKey]map[string]any
+	long  map[string]map[string]any
+}
+
+// shortKey is an encoded primary key of up to 16 bytes, zero padded, with
+// its length.
+type shortKey struct {
+	a, b uint64
+	n    uint32
+}
+
+// toShortKey returns the shortKey of k, or false when k is too long.
+func toShortKey(k string) (shortKey, bool) {
+	if len(k) > 16 {
+		return shortKey{}, false
+	}
+	var buf [16]byte
+	copy(buf[:], k)
+	return shortKey{a: binary.BigEndian.Uint64(buf[:8]), b: binary.BigEndian.Uint64(buf[8:]), n: uint32(len(k))}, true
+}
+
+func newPointModel(t *recTree, n int) *pointModel {
+	return &pointModel{tree: t, short: make(map[shortKey]map[string]any, n), long: map[string]map[string]any{}}
+}
+
+func (pm *pointModel) get(pk string) map[string]any {
+	if sk, ok := toShortKey(pk); ok {
+		return pm.short[sk]
+	}
+	return pm.long[pk]
+}
+
+// set stores rec under pk (rec nil: deletes). pk must not change later.
+func (pm *pointModel) set(pk string, rec map[string]any) {
+	if sk, ok := toShortKey(pk); ok {
+		if rec == nil {
+			delete(pm.short, sk)
+		} else {
+			pm.short[sk] = rec
+		}
+		return
+	}
+	if rec == nil {
+		delete(pm.long, pk)
+	} else {
+		pm.long[pk] = rec
+	}
+}
+
+// recWrite is one record change of a write transaction on a memory store,
+// replayed into the point index at commit (rec nil: deleted).
+type recWrite struct {
+	model string
+	pk    string
+	rec   map[string]any
+}
+
+// pointGet probes the point index for the record of model with primary
+// key pk as tx sees it. usable is false when the index cannot answer for
+// tx (it describes another state); rec is nil when there is no record.
+func (tx *Tx) pointGet(model string, pk []byte) (rec map[string]any, usable bool) {
+	if _, own := tx.recTrees[model]; own {
+		return nil, false
+	}
+	db := tx.db
+	db.stateMu.RLock()
+	if db.points.st == tx.st {
+		if pm := db.points.models[model]; pm != nil {
+			rec, usable = pm.get(unsafeString(pk)), true
+		} else {
+			usable = true // no records of the model in this state
+		}
+	}
+	db.stateMu.RUnlock()
+	return rec, usable
+}
+
+// advancePoints moves the point index from state old to next, which
+// differs from old by writes (and nothing else in its record trees). When
+// the index does not describe old, it is rebuilt for next, reusing the hash
+// of every model whose tree did not change. Callers hold stateMu for
+// writing.
+func (db *DB) advancePoints(old, next *state, writes []recWrite) {
+	if next.records == nil {
+		return
+	}
+	if db.points.st != old || old == nil {
+		db.rebuildPoints(next)
+		return
+	}
+	for _, w := range writes {
+		pm := db.points.models[w.model]
+		if pm == nil {
+			pm = newPointModel(nil, 0)
+			db.points.models[w.model] = pm
+		}
+		pm.set(w.pk, w.rec)
+	}
+	for name, pm := range db.points.models {
+		pm.tree = next.records[name]
+	}
+	db.points.st = next
+}
+
+// rebuildPoints makes the point index describe s, rebuilding the hash of
+// every model whose record tree changed. Callers hold stateMu for writing
+// (or own db exclusively, as Open does).
+func (db *DB) rebuildPoints(s *state) {
+	models := make(map[string]*pointModel, len(s.records))
+	for name, t := range s.records {
+		if pm := db.points.models[name]; pm != nil && pm.tree == t && t != nil {
+			models[name] = pm
+			continue
+		}
+		pm := newPointModel(t, t.Len())
+		t.Scan(func(it recItem) bool {
+			pm.set(it.pk, it.rec)
+			return true
+		})
+		models[name] = pm
+	}
+	db.points = pointIndex{st: s, models: models}
+}
+
+// unsafeBytes views an immutable string as bytes; the result must never be
+// modified.
+func unsafeBytes(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// checkPoints compares the point index of model with its record tree t as
+// tx reads it, when the index describes tx's state; it returns a fault
+// description or "".
+func (tx *Tx) checkPoints(model string, t *recTree) string {
+	db := tx.db
+	db.stateMu.RLock()
+	defer db.stateMu.RUnlock()
+	if db.points.st != tx.st {
+		return ""
+	}
+	pm := db.points.models[model]
+	if pm == nil {
+		if t.Len() == 0 {
+			return ""
+		}
+		return fmt.Sprintf("the point index has no records, the record cache %d", t.Len())
+	}
+	if n := len(pm.short) + len(pm.long); n != t.Len() {
+		return fmt.Sprintf("the point index holds %d records, the record cache %d", n, t.Len())
+	}
+	detail := ""
+	t.Scan(func(it recItem) bool {
+		got := pm.get(it.pk)
+		if got == nil || reflect.ValueOf(got).UnsafePointer() != reflect.ValueOf(it.rec).UnsafePointer() {
+			detail = fmt.Sprintf("record %x differs between the point index and the record cache", it.pk)
+			return false
+		}
+		return true
+	})
+	return detail
 }

@@ -32,12 +32,13 @@ type Tx struct {
 	ov     *storage.Overlay // write: storage writes, readable (Pebble stores)
 	batch  *storage.Batch   // write: storage writes (memory stores)
 
-	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
-	recTrees map[string]*recTree         // write: record trees copied (memory stores)
-	counters map[string]float64          // write: counters changed
-	changes  []Change
-	nwrites  int   // storage writes so far (for operation atomicity)
-	aborted  error // set when an operation failed after writing
+	trees     map[*index.Spec]*index.Tree // write: trees copied for this tx
+	recTrees  map[string]*recTree         // write: record trees copied (memory stores)
+	recWrites []recWrite                  // write: record changes (memory stores), for the point index
+	counters  map[string]float64          // write: counters changed
+	changes   []Change
+	nwrites   int   // storage writes so far (for operation atomicity)
+	aborted   error // set when an operation failed after writing
 	// stats counts work for tests and Explain (index walks, records read).
 	stats Stats
 }
@@ -175,6 +176,7 @@ func (tx *Tx) Commit() error {
 	err := db.st.Apply(b, false)
 	if err == nil {
 		db.cur = &next
+		db.advancePoints(tx.st, &next, tx.recWrites)
 	}
 	db.stateMu.Unlock()
 	var ticket uint64
@@ -232,6 +234,7 @@ func (tx *Tx) commitCountersOnly() error {
 	err := db.st.Apply(b, !db.opts.NoSync)
 	if err == nil {
 		db.cur = &next
+		db.advancePoints(tx.st, &next, nil)
 	}
 	db.stateMu.Unlock()
 	return err
@@ -332,6 +335,9 @@ func (tx *Tx) del(key []byte) {
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
 	if tx.st.records != nil {
+		if rec, usable := tx.pointGet(ms.m.Name, pk); usable {
+			return rec, nil
+		}
 		it, ok := tx.recordTree(ms.m.Name).Get(newRecItem(unsafeString(pk), nil))
 		if !ok {
 			return nil, nil
@@ -361,7 +367,7 @@ func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec m
 		var ferr error
 		visit := func(it recItem) bool {
 			tx.stats.ScannedItems++
-			more, err := fn([]byte(it.pk), it.rec)
+			more, err := fn(unsafeBytes(it.pk), it.rec)
 			if err != nil {
 				ferr = err
 				return false
@@ -482,11 +488,13 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 	}
 	if tx.st.records != nil {
 		t := tx.mutableRecordTree(ms.m.Name)
+		spk := string(pk)
 		if new == nil {
-			t.Delete(newRecItem(string(pk), nil))
+			t.Delete(newRecItem(spk, nil))
 		} else {
-			t.Set(newRecItem(string(pk), new))
+			t.Set(newRecItem(spk, new))
 		}
+		tx.recWrites = append(tx.recWrites, recWrite{model: ms.m.Name, pk: spk, rec: new})
 	}
 	return nil
 }
