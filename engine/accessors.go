@@ -37,17 +37,17 @@ func (tx *Tx) relCtx(model string, id any, relName string) (*relCtx, error) {
 	if rel == nil {
 		return nil, Errorf(ErrNotFound, 404, "UNKNOWN_RELATION", "Relation %q is not defined for %s model", relName, model)
 	}
-	nf := notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
+	nf := func() error { return notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id)) }
 	idv, pk, ok := ms.pkFromID(id)
 	if !ok {
-		return nil, nf
+		return nil, nf()
 	}
 	rec, err := tx.getRecord(ms, pk)
 	if err != nil {
 		return nil, err
 	}
 	if rec == nil || !tx.inDefaultScope(ms, rec) {
-		return nil, nf
+		return nil, nf()
 	}
 	rc := &relCtx{ms: ms, pk: pk, id: idv, rec: rec, rel: rel, tms: tx.st.models[rel.Model]}
 	if rel.Through != "" {

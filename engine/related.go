@@ -6,6 +6,7 @@ import (
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/index"
+	"github.com/relstore/relstore/internal/keyenc"
 	"github.com/relstore/relstore/schema"
 )
 
@@ -29,6 +30,12 @@ func fieldIndex(ms *modelState, field string) *index.Spec {
 func valueKey(v any) (string, bool) {
 	b, ok := encodeValue(v)
 	return string(b), ok
+}
+
+// appendValueKey appends the valueKey of v to dst.
+func appendValueKey(dst []byte, v any) ([]byte, bool) {
+	b, err := keyenc.AppendValue(dst, v)
+	return b, err == nil
 }
 
 // rowsByField returns, for each value, the stored records of ms whose field
@@ -88,6 +95,9 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 		return groups, err
 	}
 	t := tx.tree(sp)
+	if tx.st.records != nil {
+		return tx.rowsByIndexPoint(ms, sp, t, keys)
+	}
 	type hit struct {
 		key string
 		pk  []byte
@@ -125,6 +135,55 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 		}
 		if lastRec != nil {
 			groups[h.key] = append(groups[h.key], row{pk: h.pk, rec: lastRec})
+		}
+	}
+	return groups, nil
+}
+
+// rowsByIndexPoint is rowsByField's index walk on a memory store, where
+// point reads are hash probes: each key's group is built as its walk
+// goes, every group a window of one shared slice, in primary-key order.
+func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, keys [][]byte) (map[string][]row, error) {
+	groups := make(map[string][]row, len(keys))
+	all := make([]row, 0, 4*len(keys))
+	single := len(sp.Fields) == 1
+	var ferr error
+	for _, k := range keys {
+		tx.stats.IndexScans++
+		start := len(all)
+		t.Scan(k, prefixEnd(k), func(item []byte) bool {
+			tx.stats.IndexItems++
+			var pk []byte
+			if single {
+				pk = item[len(k):] // the walk's items all start with k
+			} else {
+				var err error
+				if _, pk, err = sp.SplitItem(item); err != nil {
+					ferr = err
+					return false
+				}
+			}
+			rec, err := tx.getRecord(ms, pk)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if rec != nil {
+				all = append(all, row{pk: pk, rec: rec}) // tree items are immutable
+			}
+			return true
+		})
+		if ferr != nil {
+			return nil, ferr
+		}
+		if len(all) > start {
+			g := all[start:len(all):len(all)]
+			if !single {
+				// A compound index orders a key's entries by its other
+				// fields first; groups are in primary-key order.
+				sort.SliceStable(g, func(i, j int) bool { return bytes.Compare(g[i].pk, g[j].pk) < 0 })
+			}
+			groups[string(k)] = g
 		}
 	}
 	return groups, nil
@@ -267,6 +326,43 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		return kept, nil
 	}
 	switch {
+	case rel.Type == schema.RelBelongsTo && tx.st.records != nil &&
+		len(tms.idProps) == 1 && tms.idProps[0].Name == targetKeyName(tms, rel):
+		// Memory store, keyed by the target's id: a point read per
+		// distinct key, in source order (the point index makes sorting
+		// the keys pointless).
+		var buf []byte
+		var seen map[string][]row
+		if len(recs) > 1 {
+			seen = make(map[string][]row, len(recs))
+		}
+		for i, rec := range recs {
+			v := rec[rel.ForeignKey]
+			if v == nil {
+				continue
+			}
+			var ok bool
+			if buf, ok = appendValueKey(buf[:0], v); !ok {
+				continue
+			}
+			if rows, ok := seen[string(buf)]; ok {
+				out[i] = rows
+				continue
+			}
+			trec, err := tx.getRecord(tms, buf)
+			if err != nil {
+				return nil, err
+			}
+			if trec != nil {
+				pk := bytes.Clone(buf)
+				if out[i], err = keep([]row{{pk: pk, rec: trec}}); err != nil {
+					return nil, err
+				}
+			}
+			if seen != nil {
+				seen[string(buf)] = out[i]
+			}
+		}
 	case rel.Type == schema.RelBelongsTo:
 		keyName := targetKeyName(tms, rel)
 		vals := make([]any, len(recs))
