@@ -16,8 +16,13 @@
 // and the B-trees published with it, and never blocks writers.
 //
 // The persisted index entries are the truth; the in-memory B-trees are a
-// cache loaded from them at Open. DB.Check verifies that records, persisted
-// entries and caches agree and that unique indexes hold.
+// cache loaded from them at Open. On a memory store the engine also keeps
+// every record decoded, in copy-on-write B-trees published with each state
+// (memrecords.go), plus a hash of the latest state's records by primary key
+// that answers point reads — belongsTo lookups and the records an index
+// walk finds — with a probe instead of a B-tree descent. DB.Check verifies
+// that records, persisted entries and caches agree and that unique indexes
+// hold.
 //
 // # LoopBack semantics
 //
