@@ -31,7 +31,10 @@ const (
 
 type typeError struct{ code, msg string }
 
-// coerceValue converts v to the declared type t. Null stays null.
+// coerceValue converts v to the declared type t. Null stays null. A value
+// that needs no conversion is returned as v itself, the same interface
+// value: re-wrapping a string, a number or a slice in a new interface would
+// allocate a copy, per property of every record written.
 func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 	if v == nil {
 		return nil, nil
@@ -40,7 +43,7 @@ func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 	case schema.KindString:
 		switch x := v.(type) {
 		case string:
-			return x, nil
+			return v, nil
 		case float64:
 			return formatNumber(x), nil
 		case bool:
@@ -55,7 +58,7 @@ func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, &typeError{codeNumber, "is not a number"}
 			}
-			return x, nil
+			return v, nil
 		case int:
 			return float64(x), nil
 		case int64:
@@ -91,13 +94,16 @@ func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 		return nil, &typeError{codeBoolean, "is not a boolean"}
 	case schema.KindDate:
 		if d, ok := toDate(v); ok {
+			if x, isTime := v.(time.Time); isTime && x == d {
+				return v, nil // already UTC, without a monotonic reading
+			}
 			return d, nil
 		}
 		return nil, &typeError{codeDate, "is not a valid date"}
 	case schema.KindObject:
 		switch x := v.(type) {
 		case map[string]any, []any:
-			return x, nil
+			return v, nil
 		case string:
 			var parsed any
 			if err := json.Unmarshal([]byte(x), &parsed); err == nil {
@@ -124,6 +130,9 @@ func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 			return nil, &typeError{codeType, "is not an array"}
 		}
 		if t.Item == nil {
+			if _, given := v.([]any); given {
+				return v, nil
+			}
 			return arr, nil
 		}
 		out := make([]any, len(arr))
@@ -140,7 +149,7 @@ func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 	case schema.KindBuffer:
 		switch x := v.(type) {
 		case []byte:
-			return x, nil
+			return v, nil
 		case string:
 			return []byte(x), nil
 		case map[string]any:

@@ -36,19 +36,25 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 	if len(ms.idProps) == 0 {
 		return nil, fmt.Errorf("relstore: model %q has no id property and cannot store records", m.Name)
 	}
-	verr := &ValidationError{Model: m.Name}
-	rec := tx.coerceInput(ms, data, verr)
+	// verr stays on the stack unless it is returned (heapError).
+	verr := ValidationError{Model: m.Name}
+	rec := tx.coerceInput(ms, data, &verr)
 	if mode != buildNoDefaults {
 		applyDefaults(tx.st.set, m, rec, buildCreate, nil)
 	}
-	tx.writeScopeValues(ms, rec, verr)
-	validate(verr, ms, rec, data, true)
-	tx.validateRelations(verr, ms, rec)
+	tx.writeScopeValues(ms, rec, &verr)
+	validate(&verr, ms, rec, data, true)
+	tx.validateRelations(&verr, ms, rec)
 	if !verr.Empty() {
-		return nil, verr
+		return nil, verr.heapError()
 	}
 	// The id counter: every validated create advances it.
-	c := tx.counter(m.Name) + 1
+	prevCounter, hadCounter := tx.counters[m.Name]
+	c := prevCounter
+	if !hadCounter {
+		c = tx.st.counters[m.Name]
+	}
+	c++
 	idp := ms.idProps[0]
 	if v := rec[idp.Name]; v != nil {
 		if f, ok := v.(float64); ok && f > c {
@@ -65,12 +71,11 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 				Message: fmt.Sprintf("The `%s` instance is not valid: the id %q is required", m.Name, idp.Name)}
 		}
 	}
-	prevCounter, hadCounter := tx.counters[m.Name]
 	tx.setCounter(m.Name, c)
 	ids, ok := ms.idOf(rec)
 	if !ok {
 		verr.Add(idp.Name, "presence", "can't be blank", undefinedValue{})
-		return nil, verr
+		return nil, verr.heapError()
 	}
 	pk, err := encodePK(ids)
 	if err != nil {
@@ -92,9 +97,19 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 		tx.restoreCounter(m.Name, prevCounter, hadCounter)
 		return nil, err
 	}
-	tx.record(Change{Model: m.Name, Type: "create", Target: ids[0], Data: output(m, rec, false)})
+	if tx.recording() {
+		tx.record(Change{Model: m.Name, Type: "create", Target: ids[0], Data: output(m, rec, false)})
+	}
 	return rec, nil
 }
+
+// heapError returns a heap copy of a validation error built on the stack,
+// to return it.
+func (e ValidationError) heapError() *ValidationError { return &e }
+
+// recording reports whether the transaction records changes (someone has
+// subscribed, see Tx.record): only then is a change's data worth building.
+func (tx *Tx) recording() bool { return tx.db.subs.n.Load() > 0 }
 
 // restoreCounter undoes a create's counter advance when the create is
 // refused for a reason other than a duplicate id (which LoopBack counts).
@@ -236,7 +251,9 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 	if err := tx.writeRecord(ms, pk, old, merged); err != nil {
 		return nil, err
 	}
-	tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, merged, false)})
+	if tx.recording() {
+		tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, merged, false)})
+	}
 	return merged, nil
 }
 
@@ -270,7 +287,9 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 	if err := tx.writeRecord(ms, pk, old, rec); err != nil {
 		return nil, err
 	}
-	tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, rec, false)})
+	if tx.recording() {
+		tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, rec, false)})
+	}
 	return rec, nil
 }
 
@@ -368,13 +387,15 @@ func (tx *Tx) deleteRecord(ms *modelState, pk []byte, old map[string]any) error 
 	if err := tx.writeRecord(ms, pk, old, nil); err != nil {
 		return err
 	}
-	ids, _ := ms.idOf(old)
-	var target any
-	if len(ids) > 0 {
-		target = ids[0]
+	if tx.recording() {
+		ids, _ := ms.idOf(old)
+		var target any
+		if len(ids) > 0 {
+			target = ids[0]
+		}
+		tx.record(Change{Model: ms.m.Name, Type: "remove", Target: target,
+			Where: map[string]any{ms.idProps[0].Name: target}})
 	}
-	tx.record(Change{Model: ms.m.Name, Type: "remove", Target: target,
-		Where: map[string]any{ms.idProps[0].Name: target}})
 	return nil
 }
 
@@ -428,8 +449,10 @@ func (tx *Tx) updateAllOp(model string, where, data map[string]any) (int, error)
 		if err := tx.writeRecord(ms, mr.pk, mr.rec, merged); err != nil {
 			return 0, err
 		}
-		ids, _ := ms.idOf(merged)
-		tx.record(Change{Model: ms.m.Name, Type: "update", Target: ids[0], Data: output(ms.m, merged, false)})
+		if tx.recording() {
+			ids, _ := ms.idOf(merged)
+			tx.record(Change{Model: ms.m.Name, Type: "update", Target: ids[0], Data: output(ms.m, merged, false)})
+		}
 	}
 	return len(matches), nil
 }

@@ -43,24 +43,42 @@ type Entry struct {
 	Unique bool
 	// ValLen is the length of the <v1>…<vn> part of Item.
 	ValLen int
+	// key is Prefix followed by Item in one allocation when the entry was
+	// made by Entries (Item is its tail), so that Key need not copy;
+	// nil otherwise.
+	key []byte
 }
 
-// Key returns the persisted key of e.
+// Key returns the persisted key of e. For an entry made by this Spec's
+// Entries (and whose Item was not replaced since) the key shares its bytes
+// with e.Item, without a copy; otherwise it is a new slice. Either way it
+// must not be modified, and appending to it never writes into e.Item.
 func (s *Spec) Key(e Entry) []byte {
 	n := len(e.Item)
 	if e.Unique {
 		n = e.ValLen
+	}
+	if s.ownsKey(e) {
+		n += len(s.Prefix)
+		return e.key[:n:n]
 	}
 	k := make([]byte, 0, len(s.Prefix)+n)
 	k = append(k, s.Prefix...)
 	return append(k, e.Item[:n]...)
 }
 
+// ownsKey reports whether e.key is s.Prefix followed by e.Item itself.
+func (s *Spec) ownsKey(e Entry) bool {
+	p := len(s.Prefix)
+	return len(e.Item) > 0 && len(e.key) == p+len(e.Item) &&
+		&e.key[p] == &e.Item[0] && bytes.Equal(e.key[:p], s.Prefix)
+}
+
 // Value returns the persisted value of e: the pk for the unique layout,
-// empty otherwise.
+// empty otherwise. It shares its bytes with e.Item: do not modify it.
 func (s *Spec) Value(e Entry) []byte {
 	if e.Unique {
-		return e.Item[e.ValLen:]
+		return e.Item[e.ValLen:len(e.Item):len(e.Item)]
 	}
 	return nil
 }
@@ -81,27 +99,44 @@ func (s *Spec) ItemFromKV(key, value []byte) ([]byte, error) {
 // A single-field index over an array value yields one entry per distinct
 // element (so that an array of ids can be looked up by any of them); an
 // empty array yields none. A missing value is indexed as null.
+//
+// Each entry's Item is a new slice (pk is copied), shared with the key that
+// Key returns for it: neither may be modified.
 func (s *Spec) Entries(rec map[string]any, pk []byte) ([]Entry, error) {
+	return s.AppendEntries(nil, rec, pk)
+}
+
+// AppendEntries is Entries appending to dst, so that a caller can reuse
+// one slice for the entries of many records (the Items are new slices all
+// the same).
+func (s *Spec) AppendEntries(dst []Entry, rec map[string]any, pk []byte) ([]Entry, error) {
+	// The encoded values are built in a stack buffer, then copied with the
+	// prefix and pk into the entry's single allocation.
+	var stack [64]byte
 	if len(s.Fields) == 1 {
 		v := Lookup(rec, s.Fields[0])
 		if arr, ok := v.([]any); ok {
-			var out []Entry
-			seen := map[string]bool{}
+			var seen map[string]bool
 			for _, el := range arr {
-				vb, err := keyenc.AppendValue(nil, scalar(el))
+				vb, err := keyenc.AppendValue(stack[:0], scalar(el))
 				if err != nil {
-					return nil, fmt.Errorf("index %q: %w", s.Name, err)
+					return dst, fmt.Errorf("index %q: %w", s.Name, err)
 				}
-				if seen[string(vb)] {
-					continue
+				if len(arr) > 1 {
+					if seen == nil {
+						seen = make(map[string]bool, len(arr))
+					}
+					if seen[string(vb)] {
+						continue
+					}
+					seen[string(vb)] = true
 				}
-				seen[string(vb)] = true
-				out = append(out, s.entry(vb, el == nil, pk))
+				dst = append(dst, s.entry(vb, el == nil, pk))
 			}
-			return out, nil
+			return dst, nil
 		}
 	}
-	var vb []byte
+	vb := stack[:0]
 	hasNull := false
 	for _, f := range s.Fields {
 		v := scalar(Lookup(rec, f))
@@ -111,17 +146,21 @@ func (s *Spec) Entries(rec map[string]any, pk []byte) ([]Entry, error) {
 		var err error
 		vb, err = keyenc.AppendValue(vb, v)
 		if err != nil {
-			return nil, fmt.Errorf("index %q field %q: %w", s.Name, f, err)
+			return dst, fmt.Errorf("index %q field %q: %w", s.Name, f, err)
 		}
 	}
-	return []Entry{s.entry(vb, hasNull, pk)}, nil
+	return append(dst, s.entry(vb, hasNull, pk)), nil
 }
 
+// entry builds the entry of the encoded values vals (copied) and pk in
+// one allocation: Prefix, vals, pk.
 func (s *Spec) entry(vals []byte, hasNull bool, pk []byte) Entry {
-	item := make([]byte, 0, len(vals)+len(pk))
-	item = append(item, vals...)
-	item = append(item, pk...)
-	return Entry{Item: item, Unique: s.Unique && !hasNull, ValLen: len(vals)}
+	p := len(s.Prefix)
+	key := make([]byte, p+len(vals)+len(pk))
+	copy(key, s.Prefix)
+	copy(key[p:], vals)
+	copy(key[p+len(vals):], pk)
+	return Entry{Item: key[p:len(key):len(key)], Unique: s.Unique && !hasNull, ValLen: len(vals), key: key}
 }
 
 // SplitItem splits a Tree item of this index into its encoded values and

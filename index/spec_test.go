@@ -102,3 +102,39 @@ func TestLookup(t *testing.T) {
 	require.Nil(t, Lookup(rec, "a.z"))
 	require.Nil(t, Lookup(rec, "a.b.c.d"))
 }
+
+// TestSpec_EntryAllocations: a scalar entry and its persisted key cost one
+// allocation (plus the returned slice for Entries, none for AppendEntries
+// into room).
+func TestSpec_EntryAllocations(t *testing.T) {
+	s := &Spec{Name: "ix", Fields: []string{"orderId"}, Prefix: []byte{0x11, 3, 1}}
+	rec := map[string]any{"orderId": 42.0, "sku": "x"}
+	pk := pkOf(t, 7)
+	dst := make([]Entry, 0, 1)
+	var key []byte
+	allocs := testing.AllocsPerRun(100, func() {
+		es, err := s.AppendEntries(dst[:0], rec, pk)
+		if err != nil || len(es) != 1 {
+			t.Fatal(err)
+		}
+		key = s.Key(es[0])
+	})
+	require.Equal(t, 1.0, allocs)
+	require.Equal(t, append(append([]byte{0x11, 3, 1}, keyenc.AppendNumber(nil, 42)...), pk...), key)
+	// Key of an entry whose Item was replaced, or of another spec, copies.
+	es, err := s.Entries(rec, pk)
+	require.NoError(t, err)
+	e := es[0]
+	e.Item = append([]byte(nil), e.Item...)
+	require.Equal(t, key, s.Key(e))
+	other := &Spec{Name: "other", Fields: []string{"orderId"}, Prefix: []byte{0x11, 3, 2}}
+	require.Equal(t, append([]byte{0x11, 3, 2}, es[0].Item...), other.Key(es[0]))
+	// Appending to a key or value never writes into the item.
+	u := &Spec{Name: "u", Fields: []string{"orderId"}, Unique: true, Prefix: []byte{0x11, 3, 3}}
+	ue, err := u.Entries(rec, pk)
+	require.NoError(t, err)
+	item := append([]byte(nil), ue[0].Item...)
+	_ = append(u.Key(ue[0]), 0xff)
+	_ = append(u.Value(ue[0]), 0xff)
+	require.Equal(t, item, ue[0].Item)
+}

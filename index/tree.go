@@ -17,6 +17,11 @@ import (
 // and readers keep reading the copy they started with.
 type Tree struct {
 	bt *btree.BTreeG[entry]
+	// hint is the path of the last mutation: entries written in bulk come
+	// in a few ascending passes (ids ascending), so each insertion lands
+	// next to the previous one. Only mutations, which are never concurrent
+	// with anything, use it.
+	hint btree.PathHint
 }
 
 // entry is a tree item: the entry bytes, with their first 8 bytes also
@@ -48,12 +53,17 @@ func NewTree() *Tree {
 // Load inserts items; it is fastest when items come in ascending order.
 func (t *Tree) Load(item []byte) { t.bt.Load(mkEntry(string(item))) }
 
-// Set inserts item (a no-op if present).
-func (t *Tree) Set(item []byte) { t.bt.Set(mkEntry(string(item))) }
+// Set inserts item (a no-op if present). The tree keeps a copy.
+func (t *Tree) Set(item []byte) { t.bt.SetHint(mkEntry(string(item)), &t.hint) }
+
+// SetShared inserts item like Set, but keeps item itself instead of a
+// copy: the caller must never modify it afterwards (Entry.Item, which
+// nothing modifies, qualifies).
+func (t *Tree) SetShared(item []byte) { t.bt.SetHint(mkEntry(unsafeString(item)), &t.hint) }
 
 // Delete removes item, reporting whether it was present.
 func (t *Tree) Delete(item []byte) bool {
-	_, ok := t.bt.Delete(mkEntry(unsafeString(item)))
+	_, ok := t.bt.DeleteHint(mkEntry(unsafeString(item)), &t.hint)
 	return ok
 }
 

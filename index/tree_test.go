@@ -83,3 +83,39 @@ func TestTree_RandomAgainstSortedSlice(t *testing.T) {
 	require.Equal(t, want, collect(tr.Scan, nil, nil))
 	require.Equal(t, len(want), tr.Len())
 }
+
+// TestTree_PassesAgainstModel inserts and deletes in interleaved ascending
+// passes (the pattern the mutation hint serves), half of the inserts with
+// SetShared, and checks against a model.
+func TestTree_PassesAgainstModel(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	tr := NewTree()
+	model := map[string]bool{}
+	for pass := 0; pass < 6; pass++ {
+		for i := 0; i < 800; i++ {
+			k := fmt.Sprintf("%04d/%d", i, pass)
+			switch {
+			case rng.Intn(5) == 0:
+				old := fmt.Sprintf("%04d/%d", i, rng.Intn(pass+1))
+				require.Equal(t, model[old], tr.Delete([]byte(old)))
+				delete(model, old)
+			case rng.Intn(2) == 0:
+				tr.SetShared([]byte(k))
+				model[k] = true
+			default:
+				tr.Set([]byte(k))
+				model[k] = true
+			}
+		}
+	}
+	var want []string
+	for k := range model {
+		want = append(want, k)
+	}
+	sort.Strings(want)
+	require.Equal(t, want, collect(tr.Scan, nil, nil))
+	require.Equal(t, len(want), tr.Len())
+	cp := tr.Copy()
+	cp.Set([]byte("zzzz"))
+	require.False(t, tr.Has([]byte("zzzz")))
+}

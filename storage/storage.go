@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Sentinel errors returned by storage backends. Check them with errors.Is.
@@ -114,13 +115,32 @@ type Batch struct {
 	Ops []Op
 }
 
-// Set records a write of value under key.
-func (b *Batch) Set(key, value []byte) {
-	b.Ops = append(b.Ops, Op{Kind: OpSet, Key: key, Value: value})
+// minBatchCap is the capacity of a batch's first allocation.
+const minBatchCap = 16
+
+// add appends op, doubling the capacity when it is exhausted. (append grows
+// large slices by only 1.25×, which copies a bulk load's operations about
+// four times over; doubling copies them about once.)
+func (b *Batch) add(op Op) {
+	if len(b.Ops) == cap(b.Ops) {
+		b.Grow(max(len(b.Ops), minBatchCap))
+	}
+	b.Ops = append(b.Ops, op)
 }
 
+// Grow makes room for at least n more operations without another
+// allocation. A negative n is treated as 0.
+func (b *Batch) Grow(n int) {
+	if n > 0 {
+		b.Ops = slices.Grow(b.Ops, n)
+	}
+}
+
+// Set records a write of value under key.
+func (b *Batch) Set(key, value []byte) { b.add(Op{Kind: OpSet, Key: key, Value: value}) }
+
 // Delete records the removal of key.
-func (b *Batch) Delete(key []byte) { b.Ops = append(b.Ops, Op{Kind: OpDelete, Key: key}) }
+func (b *Batch) Delete(key []byte) { b.add(Op{Kind: OpDelete, Key: key}) }
 
 // Len returns the number of operations recorded.
 func (b *Batch) Len() int { return len(b.Ops) }

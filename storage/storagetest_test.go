@@ -354,6 +354,47 @@ func randBound(r *rand.Rand) []byte {
 	return []byte(randKey(r))
 }
 
+// largeOps returns about n sets and deletes over a key space small enough
+// for repeats. Keys are "prefix…" + a 4-digit number + an optional suffix,
+// with prefixes of 0 to 20 bytes, so that many differ only after their
+// 16th byte. Depending on round they come in several interleaved
+// ascending sequences, in random order, or in descending order.
+func largeOps(r *rand.Rand, n, round int) []Op {
+	prefixes := []string{"", "a", "record/", "index/customerId/0000000000/"}
+	key := func(p string, i int) []byte {
+		k := fmt.Sprintf("%s%04d", p, i)
+		if i%7 == 0 {
+			k += "\x00tail"
+		}
+		return []byte(k)
+	}
+	op := func(k []byte) Op {
+		if r.IntN(5) == 0 {
+			return Op{Kind: OpDelete, Key: k}
+		}
+		return Op{Kind: OpSet, Key: k, Value: []byte(fmt.Sprintf("v%d", r.IntN(1000)))}
+	}
+	ops := make([]Op, 0, n)
+	switch round % 3 {
+	case 0: // interleaved ascending sequences, restarting (repeats)
+		pos := make([]int, len(prefixes))
+		for len(ops) < n {
+			j := r.IntN(len(prefixes))
+			ops = append(ops, op(key(prefixes[j], pos[j])))
+			pos[j] = (pos[j] + 1 + r.IntN(3)) % 2000
+		}
+	case 1: // random
+		for len(ops) < n {
+			ops = append(ops, op(key(prefixes[r.IntN(len(prefixes))], r.IntN(1500))))
+		}
+	default: // descending, with repeats
+		for i := n; len(ops) < n; i-- {
+			ops = append(ops, op(key(prefixes[i%len(prefixes)], i/2)))
+		}
+	}
+	return ops
+}
+
 // randOps returns n random sets and deletes.
 func randOps(r *rand.Rand, n int) []Op {
 	ops := make([]Op, n)
@@ -447,6 +488,30 @@ func runSuite(t *testing.T, newEngine engineFactory) {
 		e := newEngine(t)
 		mustApply(t, e, false, ops...)
 		return e
+	})
+
+	t.Run("LargeBatches", func(t *testing.T) {
+		// Batches from sortedApplyMin up are applied in key order: the
+		// result must still be that of batch order. Keys share long
+		// prefixes (ties on the inline 16 bytes), repeat within a batch and
+		// across batches, and arrive in interleaved ascending runs, in
+		// random order, or both.
+		r := newRand(t)
+		e := newEngine(t)
+		m := model{}
+		for round := 0; round < 6; round++ {
+			ops := largeOps(r, sortedApplyMin+r.IntN(3*sortedApplyMin), round)
+			mustApply(t, e, false, ops...)
+			m.apply(ops)
+			if got, want := collect(t, mustIter(t, e, IterOptions{})), m.expect(IterOptions{}); !slices.Equal(got, want) {
+				t.Fatalf("round %d: engine holds %d keys, model %d (or different values)", round, len(got), len(want))
+			}
+			for i := 0; i < 50; i++ {
+				k := string(ops[r.IntN(len(ops))].Key)
+				v, ok := m[k]
+				wantGet(t, e, k, v, ok)
+			}
+		}
 	})
 
 	t.Run("BatchLaterOpWins", func(t *testing.T) {

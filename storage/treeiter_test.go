@@ -9,9 +9,11 @@ import (
 // Overlay merge depends on it) and honours bounds and direction.
 func TestTreeIterExposesTombstones(t *testing.T) {
 	tree := newTree()
-	tree.Set(entry{key: b("a"), value: b("1")})
-	tree.Set(entry{key: b("b"), tombstone: true})
-	tree.Set(entry{key: b("c"), value: b("3")})
+	tree.Set(mkEntry(b("a"), b("1")))
+	tomb := mkEntry(b("b"), nil)
+	tomb.tombstone = true
+	tree.Set(tomb)
+	tree.Set(mkEntry(b("c"), b("3")))
 	tests := []struct {
 		name string
 		o    IterOptions

@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/relstore/relstore/schema"
+)
+
+// TestCoerceValueKeepsConvertedValues: a value already of the declared type
+// comes back as the same interface value, without an allocation; one that
+// needs converting is converted.
+func TestCoerceValueKeepsConvertedValues(t *testing.T) {
+	utc := time.Date(2024, 5, 6, 7, 8, 9, 10e6, time.UTC)
+	paris := time.FixedZone("CEST", 2*3600)
+	cases := []struct {
+		kind      schema.Kind
+		in, want  any
+		allocFree bool
+	}{
+		{schema.KindNumber, 42.5, 42.5, true},
+		{schema.KindNumber, "7", 7.0, false},
+		{schema.KindString, "abc", "abc", true},
+		{schema.KindString, 3.0, "3", false},
+		{schema.KindDate, utc, utc, true},
+		{schema.KindDate, utc.In(paris), utc, false},
+		{schema.KindDate, time.Now(), nil, false}, // monotonic reading stripped
+		{schema.KindObject, []any{1.0}, []any{1.0}, true},
+		{schema.KindArray, []any{"x"}, []any{"x"}, true},
+		{schema.KindBuffer, []byte("hi"), []byte("hi"), true},
+	}
+	for _, c := range cases {
+		typ := schema.Type{Kind: c.kind}
+		got, terr := coerceValue(nil, typ, c.in)
+		if terr != nil {
+			t.Fatalf("%s %#v: %v", c.kind, c.in, terr)
+		}
+		if c.want != nil && !sameJSON(got, c.want) {
+			t.Errorf("%s %#v = %#v, want %#v", c.kind, c.in, got, c.want)
+		}
+		if tm, ok := got.(time.Time); ok && (tm.Location() != time.UTC || tm != tm.Round(0)) {
+			t.Errorf("%s %#v = %#v, want UTC without a monotonic reading", c.kind, c.in, got)
+		}
+		if c.allocFree {
+			if n := testing.AllocsPerRun(20, func() { _, _ = coerceValue(nil, typ, c.in) }); n != 0 {
+				t.Errorf("%s %#v: %v allocations, want 0", c.kind, c.in, n)
+			}
+		}
+	}
+}
+
+func sameJSON(a, b any) bool {
+	switch x := a.(type) {
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x.Equal(y)
+	case []byte:
+		y, ok := b.([]byte)
+		return ok && string(x) == string(y)
+	}
+	return looseEqualJSON(a, b)
+}
