@@ -164,6 +164,14 @@ func newPointModel(t *recTree, n int) *pointModel {
 	return &pointModel{tree: t, short: make(map[shortKey]map[string]any, n), long: map[string]map[string]any{}}
 }
 
+// lenPoints returns the number of records in pm (0 for nil).
+func lenPoints(pm *pointModel) int {
+	if pm == nil {
+		return 0
+	}
+	return len(pm.short) + len(pm.long)
+}
+
 func (pm *pointModel) get(pk string) map[string]any {
 	if sk, ok := toShortKey(pk); ok {
 		return pm.short[sk]
@@ -228,6 +236,29 @@ func (db *DB) advancePoints(old, next *state, writes []recWrite) {
 	if db.points.st != old || old == nil {
 		db.rebuildPoints(next)
 		return
+	}
+	if len(writes) > 1024 {
+		// A bulk write: size each model's hash for what it will hold,
+		// rather than growing it step by step.
+		n := map[string]int{}
+		for _, w := range writes {
+			n[w.model]++
+		}
+		for name, k := range n {
+			pm := db.points.models[name]
+			if pm == nil || k > len(pm.short)+len(pm.long) {
+				grown := newPointModel(nil, k+lenPoints(pm))
+				if pm != nil {
+					for sk, r := range pm.short {
+						grown.short[sk] = r
+					}
+					for lk, r := range pm.long {
+						grown.long[lk] = r
+					}
+				}
+				db.points.models[name] = grown
+			}
+		}
 	}
 	for _, w := range writes {
 		pm := db.points.models[w.model]

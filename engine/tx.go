@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relstore/relstore/index"
@@ -426,6 +427,17 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			}
 		}
 		d := diff{sp: sp}
+		if old == nil {
+			// A new record: every entry is added.
+			d.add = newE
+			for _, e := range newE {
+				if e.Unique {
+					d.uniqueChecks = append(d.uniqueChecks, e)
+				}
+			}
+			diffs = append(diffs, d)
+			continue
+		}
 		for _, e := range newE {
 			if !containsEntry(oldE, e) {
 				d.add = append(d.add, e)
@@ -478,7 +490,7 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		}
 		for _, e := range d.add {
 			tx.put(d.sp.Key(e), d.sp.Value(e))
-			t.Set(e.Item)
+			t.SetShared(e.Item) // entries are never modified once built
 		}
 	}
 	if new == nil {
@@ -493,6 +505,11 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			t.Delete(newRecItem(spk, nil))
 		} else {
 			t.Set(newRecItem(spk, new))
+		}
+		if len(tx.recWrites) == cap(tx.recWrites) {
+			// Double (append grows large slices by 1.25×: a bulk load
+			// would copy its writes several times over).
+			tx.recWrites = slices.Grow(tx.recWrites, max(len(tx.recWrites), 16))
 		}
 		tx.recWrites = append(tx.recWrites, recWrite{model: ms.m.Name, pk: spk, rec: new})
 	}
