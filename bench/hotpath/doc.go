@@ -7,7 +7,11 @@
 //     Order.customerId index;
 //   - engine paths (file engine_bench_test.go): FindByID (record read and
 //     decode), a foreign-key lookup, one include level and a point update,
-//     on a memory store loaded with the workload at BenchScale.
+//     on a memory store loaded with the workload at BenchScale;
+//   - record codec (codec_bench_test.go): encoding and decoding stored
+//     records of the workload's shapes;
+//   - bulk load (load_bench_test.go): W1 at a small scale on a memory store
+//     and on Pebble without sync, in rows/s.
 //
 // Each benchmark is also correct at -benchtime=1x, with fixtures small
 // enough for CI (well under a second of setup):
