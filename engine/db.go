@@ -39,9 +39,11 @@ type Options struct {
 	// MaxIncludeFanout caps the related records one include level attaches
 	// (default DefaultMaxIncludeFanout); more is refused with a 400.
 	MaxIncludeFanout int
-	// RecordCacheEntries bounds the cache of decoded records (default
-	// DefaultRecordCacheEntries; negative disables it). The cache only
-	// saves decoding: a hit requires the stored bytes to be unchanged.
+	// RecordCacheEntries bounds the cache of decoded records on Pebble
+	// stores (default DefaultRecordCacheEntries; negative disables it).
+	// The cache only saves decoding: a hit requires the stored bytes to be
+	// unchanged, and only records of 512 bytes or more are cached (smaller
+	// ones decode faster than a cold cache lookup).
 	RecordCacheEntries int
 	// Logger receives warnings and backfill progress (default: discard).
 	Logger *slog.Logger
