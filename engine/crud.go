@@ -50,11 +50,7 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 	}
 	// The id counter: every validated create advances it.
 	prevCounter, hadCounter := tx.counters[m.Name]
-	c := prevCounter
-	if !hadCounter {
-		c = tx.st.counters[m.Name]
-	}
-	c++
+	c := tx.counter(m.Name) + 1
 	idp := ms.idProps[0]
 	if v := rec[idp.Name]; v != nil {
 		if f, ok := v.(float64); ok && f > c {
@@ -97,19 +93,13 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 		tx.restoreCounter(m.Name, prevCounter, hadCounter)
 		return nil, err
 	}
-	if tx.recording() {
-		tx.record(Change{Model: m.Name, Type: "create", Target: ids[0], Data: output(m, rec, false)})
-	}
+	tx.recordWrite(ms, "create", ids[0], rec)
 	return rec, nil
 }
 
 // heapError returns a heap copy of a validation error built on the stack,
 // to return it.
 func (e ValidationError) heapError() *ValidationError { return &e }
-
-// recording reports whether the transaction records changes (someone has
-// subscribed, see Tx.record): only then is a change's data worth building.
-func (tx *Tx) recording() bool { return tx.db.subs.n.Load() > 0 }
 
 // restoreCounter undoes a create's counter advance when the create is
 // refused for a reason other than a duplicate id (which LoopBack counts).
@@ -251,9 +241,7 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 	if err := tx.writeRecord(ms, pk, old, merged); err != nil {
 		return nil, err
 	}
-	if tx.recording() {
-		tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, merged, false)})
-	}
+	tx.recordWrite(ms, "update", idv, merged)
 	return merged, nil
 }
 
@@ -287,9 +275,7 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 	if err := tx.writeRecord(ms, pk, old, rec); err != nil {
 		return nil, err
 	}
-	if tx.recording() {
-		tx.record(Change{Model: m.Name, Type: "update", Target: idv, Data: output(m, rec, false)})
-	}
+	tx.recordWrite(ms, "update", idv, rec)
 	return rec, nil
 }
 
@@ -387,15 +373,7 @@ func (tx *Tx) deleteRecord(ms *modelState, pk []byte, old map[string]any) error 
 	if err := tx.writeRecord(ms, pk, old, nil); err != nil {
 		return err
 	}
-	if tx.recording() {
-		ids, _ := ms.idOf(old)
-		var target any
-		if len(ids) > 0 {
-			target = ids[0]
-		}
-		tx.record(Change{Model: ms.m.Name, Type: "remove", Target: target,
-			Where: map[string]any{ms.idProps[0].Name: target}})
-	}
+	tx.recordRemove(ms, old)
 	return nil
 }
 
@@ -449,10 +427,8 @@ func (tx *Tx) updateAllOp(model string, where, data map[string]any) (int, error)
 		if err := tx.writeRecord(ms, mr.pk, mr.rec, merged); err != nil {
 			return 0, err
 		}
-		if tx.recording() {
-			ids, _ := ms.idOf(merged)
-			tx.record(Change{Model: ms.m.Name, Type: "update", Target: ids[0], Data: output(ms.m, merged, false)})
-		}
+		ids, _ := ms.idOf(merged)
+		tx.recordWrite(ms, "update", ids[0], merged)
 	}
 	return len(matches), nil
 }

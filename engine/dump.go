@@ -92,7 +92,7 @@ func (tx *Tx) importOp(model string, data map[string]any) error {
 	if err := tx.writeRecord(ms, pk, nil, rec); err != nil {
 		return err
 	}
-	tx.record(Change{Model: ms.m.Name, Type: "create", Target: ids[0], Data: output(ms.m, rec, false)})
+	tx.recordWrite(ms, "create", ids[0], rec)
 	return nil
 }
 

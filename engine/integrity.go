@@ -166,7 +166,7 @@ func (tx *Tx) runDeletePolicies(ms *modelState, rec map[string]any) error {
 				return err
 			}
 			ids, _ := cms.idOf(patched)
-			tx.record(Change{Model: cms.m.Name, Type: "update", Target: first(ids), Data: output(cms.m, patched, false)})
+			tx.recordWrite(cms, "update", first(ids), patched)
 		}
 	}
 	return nil
@@ -181,10 +181,7 @@ func (tx *Tx) cascadeDelete(ms *modelState, pk []byte, old map[string]any) error
 	if err := tx.writeRecord(ms, pk, old, nil); err != nil {
 		return err
 	}
-	ids, _ := ms.idOf(old)
-	target := first(ids)
-	tx.record(Change{Model: ms.m.Name, Type: "remove", Target: target,
-		Where: map[string]any{ms.idProps[0].Name: target}})
+	tx.recordRemove(ms, old)
 	return nil
 }
 

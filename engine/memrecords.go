@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"reflect"
 	"unsafe"
 
@@ -164,12 +165,22 @@ func newPointModel(t *recTree, n int) *pointModel {
 	return &pointModel{tree: t, short: make(map[shortKey]map[string]any, n), long: map[string]map[string]any{}}
 }
 
-// lenPoints returns the number of records in pm (0 for nil).
-func lenPoints(pm *pointModel) int {
+// len returns the number of records in pm (0 for nil).
+func (pm *pointModel) len() int {
 	if pm == nil {
 		return 0
 	}
 	return len(pm.short) + len(pm.long)
+}
+
+// grown returns a copy of pm (nil: empty) sized for n more records.
+func (pm *pointModel) grown(n int) *pointModel {
+	g := newPointModel(nil, pm.len()+n)
+	if pm != nil {
+		maps.Copy(g.short, pm.short)
+		maps.Copy(g.long, pm.long)
+	}
+	return g
 }
 
 func (pm *pointModel) get(pk string) map[string]any {
@@ -245,18 +256,8 @@ func (db *DB) advancePoints(old, next *state, writes []recWrite) {
 			n[w.model]++
 		}
 		for name, k := range n {
-			pm := db.points.models[name]
-			if pm == nil || k > len(pm.short)+len(pm.long) {
-				grown := newPointModel(nil, k+lenPoints(pm))
-				if pm != nil {
-					for sk, r := range pm.short {
-						grown.short[sk] = r
-					}
-					for lk, r := range pm.long {
-						grown.long[lk] = r
-					}
-				}
-				db.points.models[name] = grown
+			if pm := db.points.models[name]; k > pm.len() {
+				db.points.models[name] = pm.grown(k)
 			}
 		}
 	}
@@ -320,7 +321,7 @@ func (tx *Tx) checkPoints(model string, t *recTree) string {
 		}
 		return fmt.Sprintf("the point index has no records, the record cache %d", t.Len())
 	}
-	if n := len(pm.short) + len(pm.long); n != t.Len() {
+	if n := pm.len(); n != t.Len() {
 		return fmt.Sprintf("the point index holds %d records, the record cache %d", n, t.Len())
 	}
 	detail := ""
