@@ -119,23 +119,9 @@ func (r *Repo[T]) decodeAll(recs []map[string]any) ([]T, error) {
 // property left zero, a jsonSchema constraint), ErrDuplicateID,
 // ErrUniqueViolation, ErrForeignKey, ErrUnknownModel, ErrReadOnly.
 func (r *Repo[T]) Create(ctx context.Context, v *T) error {
-	b, err := r.bind()
-	if err != nil {
-		return err
-	}
-	if v == nil {
-		return errNilValue
-	}
-	data := r.encode(b, v)
-	var rec map[string]any
-	err = r.db.write(ctx, func(etx *engine.Tx) (e error) {
-		rec, e = etx.Create(r.sm.name, data)
-		return e
+	return r.save(ctx, v, func(etx *engine.Tx, data map[string]any) (map[string]any, error) {
+		return etx.Create(r.sm.name, data)
 	})
-	if err != nil {
-		return r.fail(err)
-	}
-	return r.decodeInto(v, rec)
 }
 
 // CreateAll stores every element of vs as a new record, all or none, and
@@ -325,6 +311,8 @@ func (r *Repo[T]) Upsert(ctx context.Context, v *T) error {
 	})
 }
 
+// save encodes *v, runs op on it in a write transaction and updates *v from
+// the record op returns.
 func (r *Repo[T]) save(ctx context.Context, v *T, op func(*engine.Tx, map[string]any) (map[string]any, error)) error {
 	b, err := r.bind()
 	if err != nil {
