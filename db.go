@@ -206,21 +206,33 @@ func (db *DB) notReady(model string, err error) error {
 
 // read runs fn in the transaction ctx carries (see Tx) or in a read
 // transaction of its own.
+//
+// Records are read shared (engine.Tx.ShareRecords) — the package only
+// decodes them into structs, copying what a struct could alias — and the
+// setting of a caller's transaction is restored afterwards.
 func (db *DB) read(ctx context.Context, fn func(etx *engine.Tx) error) error {
 	if tx := txFrom(ctx, db); tx != nil {
-		return fn(tx.etx)
+		return shared(tx.etx, fn)
 	}
-	return db.eng.View(ctx, fn)
+	return db.eng.View(ctx, func(etx *engine.Tx) error { return shared(etx, fn) })
+}
+
+// shared runs fn with etx sharing records, then restores etx's setting.
+func shared(etx *engine.Tx, fn func(etx *engine.Tx) error) error {
+	prev := etx.ShareRecords(true)
+	defer etx.ShareRecords(prev)
+	return fn(etx)
 }
 
 // write runs fn in the transaction ctx carries (see Tx) or in a write
-// transaction of its own, committed when fn succeeds.
+// transaction of its own, committed when fn succeeds, records shared as in
+// read.
 func (db *DB) write(ctx context.Context, fn func(etx *engine.Tx) error) error {
 	if tx := txFrom(ctx, db); tx != nil {
 		if !tx.write {
 			return ErrReadOnly
 		}
-		return fn(tx.etx)
+		return shared(tx.etx, fn)
 	}
-	return db.eng.Update(ctx, fn)
+	return db.eng.Update(ctx, func(etx *engine.Tx) error { return shared(etx, fn) })
 }

@@ -180,6 +180,21 @@ func TestDefine_Conventions(t *testing.T) {
 		require.Equal(t, 1.5, got.Point.X)
 		require.True(t, now.Equal(*got.UpdatedAt))
 
+		// The struct's objects, arrays and buffers are its own: changing
+		// them changes nothing stored (records are read shared).
+		got.Meta["n"] = 2.0
+		got.Meta["tags"].([]any)[0] = "changed"
+		got.Raw[0] = 9
+		got.Any.([]any)[0] = 9.0
+		again, err := posts.FindByID(ctx, 1, nil)
+		require.NoError(t, err)
+		require.Equal(t, map[string]any{"n": 1.0, "tags": []any{"a"}}, again.Meta)
+		require.Equal(t, []byte{1, 2}, again.Raw)
+		require.Equal(t, []any{1.0, 2.0}, again.Any)
+		rep, err := db.Engine().Check(ctx)
+		require.NoError(t, err)
+		require.True(t, rep.OK(), rep.String())
+
 		err = posts.Create(ctx, &Article{URLSlug: "Not A Slug"})
 		var verr *relstore.ValidationError
 		require.ErrorAs(t, err, &verr)

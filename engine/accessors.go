@@ -109,7 +109,7 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 		if tms == nil {
 			return nil, nil
 		}
-		return output(tms.m, readDefaults(tms.m, rows[0].rec), false), nil
+		return tx.output(tms.m, readDefaults(tms.m, rows[0].rec), false), nil
 	case schema.RelHasOne:
 		rows, err := tx.relatedRows(rc.rec, rel)
 		if err != nil {
@@ -118,7 +118,7 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 		if len(rows) == 0 {
 			return nil, notFound("MODEL_NOT_FOUND", "No %q instance(s) found", rel.Model)
 		}
-		return output(rc.tms.m, readDefaults(rc.tms.m, rows[0].rec), false), nil
+		return tx.output(rc.tms.m, readDefaults(rc.tms.m, rows[0].rec), false), nil
 	case schema.RelEmbedsOne:
 		v, _ := rc.rec[rel.Property].(map[string]any)
 		return v, nil
@@ -351,7 +351,7 @@ func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any,
 		if _, err := tx.createRecord(rc.thms, link, buildCreate); err != nil {
 			return nil, err
 		}
-		return output(rc.tms.m, target, false), nil
+		return tx.output(rc.tms.m, target, false), nil
 	case rel.Type == schema.RelReferencesMany:
 		target, err := tx.createRecord(rc.tms, d, buildCreate)
 		if err != nil {
@@ -362,7 +362,7 @@ func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any,
 		if _, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: ids}); err != nil {
 			return nil, err
 		}
-		return output(rc.tms.m, target, false), nil
+		return tx.output(rc.tms.m, target, false), nil
 	case rel.Type == schema.RelHasOne:
 		rows, err := tx.relatedRows(rc.rec, rel)
 		if err != nil {
@@ -382,7 +382,7 @@ func (tx *Tx) relatedCreateOne(rc *relCtx, data map[string]any) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	return output(rc.tms.m, rec, false), nil
+	return tx.output(rc.tms.m, rec, false), nil
 }
 
 // throughWhere is the where (and the data) of the through rows linking the
@@ -570,7 +570,7 @@ func (tx *Tx) RelatedFindByID(model string, id any, relName string, fk any) (map
 	if err != nil {
 		return nil, err
 	}
-	return output(rc.tms.m, readDefaults(rc.tms.m, r.rec), false), nil
+	return tx.output(rc.tms.m, readDefaults(rc.tms.m, r.rec), false), nil
 }
 
 func (tx *Tx) embeddedByID(rc *relCtx, fk any) (map[string]any, error) {
@@ -754,7 +754,7 @@ func (tx *Tx) relatedUpdateByIDOp(model string, id any, relName string, fk any, 
 	if err != nil {
 		return nil, err
 	}
-	return output(rc.tms.m, rec, false), nil
+	return tx.output(rc.tms.m, rec, false), nil
 }
 
 func (tx *Tx) checkFKUnchanged(rc *relCtx, data map[string]any) error {
@@ -860,7 +860,7 @@ func (tx *Tx) relatedUpdateOp(model string, id any, relName string, data map[str
 	if err != nil {
 		return nil, err
 	}
-	return output(tms.m, rec, false), nil
+	return tx.output(tms.m, rec, false), nil
 }
 
 // targetName names the target model of rel for messages.
@@ -934,7 +934,7 @@ func (tx *Tx) linkOp(model string, id any, relName string, fk any, data map[stri
 			return nil, err
 		}
 		if len(rows) > 0 {
-			return output(rc.thms.m, rows[0].rec, false), nil
+			return tx.output(rc.thms.m, rows[0].rec, false), nil
 		}
 		d := copyRecord(data)
 		for k, v := range tx.throughWhere(rc, fkv, true) {
@@ -944,7 +944,7 @@ func (tx *Tx) linkOp(model string, id any, relName string, fk any, data map[stri
 		if err != nil {
 			return nil, err
 		}
-		return output(rc.thms.m, rec, false), nil
+		return tx.output(rc.thms.m, rec, false), nil
 	case rel.Type == schema.RelReferencesMany:
 		if !ok {
 			return nil, nil
@@ -965,7 +965,7 @@ func (tx *Tx) linkOp(model string, id any, relName string, fk any, data map[stri
 		if _, err := tx.patchRecord(rc.ms, rc.pk, rc.id, rc.rec, map[string]any{rel.ForeignKey: ids}); err != nil {
 			return nil, err
 		}
-		return output(rc.tms.m, target, false), nil
+		return tx.output(rc.tms.m, target, false), nil
 	}
 	return nil, rc.unsupported("link")
 }

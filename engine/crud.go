@@ -28,7 +28,7 @@ func (tx *Tx) createOp(model string, data map[string]any) (map[string]any, error
 	if err != nil {
 		return nil, err
 	}
-	return output(ms.m, rec, false), nil
+	return tx.output(ms.m, rec, false), nil
 }
 
 func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) (map[string]any, error) {
@@ -141,7 +141,7 @@ func (tx *Tx) FindByID(model string, id any, f map[string]any) (map[string]any, 
 		if rec == nil || !tx.inDefaultScope(ms, rec) {
 			return nil, notFound("MODEL_NOT_FOUND", "Unknown %q id %q.", model, idString(id))
 		}
-		return output(ms.m, readDefaults(ms.m, rec), false), nil
+		return tx.output(ms.m, readDefaults(ms.m, rec), false), nil
 	}
 	q := map[string]any{"where": map[string]any{ms.idProps[0].Name: idv}}
 	for _, k := range []string{"fields", "include"} {
@@ -208,7 +208,7 @@ func (tx *Tx) updateByID(model string, id any, data map[string]any, nf *Error,
 	if err != nil {
 		return nil, err
 	}
-	return output(ms.m, rec, false), nil
+	return tx.output(ms.m, rec, false), nil
 }
 
 func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[string]any) (map[string]any, error) {
@@ -307,7 +307,7 @@ func (tx *Tx) saveOrCreate(model string, data map[string]any, replace bool) (map
 		if err != nil {
 			return nil, err
 		}
-		return output(ms.m, rec, false), nil
+		return tx.output(ms.m, rec, false), nil
 	}
 	idv, pk, ok := ms.pkFromID(rawID)
 	var old map[string]any
@@ -327,7 +327,7 @@ func (tx *Tx) saveOrCreate(model string, data map[string]any, replace bool) (map
 		if err != nil {
 			return nil, err
 		}
-		return output(ms.m, rec, false), nil
+		return tx.output(ms.m, rec, false), nil
 	}
 	var rec map[string]any
 	if replace {
@@ -338,7 +338,7 @@ func (tx *Tx) saveOrCreate(model string, data map[string]any, replace bool) (map
 	if err != nil {
 		return nil, err
 	}
-	return output(ms.m, rec, false), nil
+	return tx.output(ms.m, rec, false), nil
 }
 
 // deleteByIDOp implements DeleteByID.
@@ -488,7 +488,7 @@ func (tx *Tx) upsertWithWhereOp(model string, where, data map[string]any) (map[s
 		if err != nil {
 			return nil, err
 		}
-		return output(ms.m, rec, false), nil
+		return tx.output(ms.m, rec, false), nil
 	case 1:
 		verr := &ValidationError{Model: ms.m.Name}
 		body := tx.coerceInput(ms, data, verr)
@@ -501,7 +501,7 @@ func (tx *Tx) upsertWithWhereOp(model string, where, data map[string]any) (map[s
 		if err != nil {
 			return nil, err
 		}
-		return output(ms.m, rec, false), nil
+		return tx.output(ms.m, rec, false), nil
 	}
 	return nil, Errorf(ErrBadRequest, 400, "MULTIPLE_INSTANCES", "There are multiple instances found.Upsert Operation will not be performed!")
 }
@@ -528,7 +528,7 @@ func (tx *Tx) findOrCreateOp(model string, f, data map[string]any) (rec map[stri
 	if err != nil {
 		return nil, false, err
 	}
-	return output(ms.m, r, false), true, nil
+	return tx.output(ms.m, r, false), true, nil
 }
 
 // ApplyScopeProperties copies the equality conditions of a scope's where

@@ -171,7 +171,11 @@ func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool,
 		if flt.Fields != nil {
 			o = flt.Fields.Apply(rec)
 		}
-		o = output(ms.m, o, nested)
+		if attached != nil {
+			o = output(ms.m, o, nested) // a fresh map: relations are added to it
+		} else {
+			o = tx.output(ms.m, o, nested)
+		}
 		if attached != nil {
 			for k, v := range attached[i] {
 				o[k] = v

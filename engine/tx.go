@@ -40,6 +40,7 @@ type Tx struct {
 	changes   []Change
 	nwrites   int   // storage writes so far (for operation atomicity)
 	aborted   error // set when an operation failed after writing
+	share     bool  // records are returned shared, not copied (see ShareRecords)
 	// stats counts work for tests and Explain (index walks, records read).
 	stats Stats
 }

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/relstore/relstore/storage"
+	"github.com/stretchr/testify/require"
+)
+
+// sameMap reports whether a and b are the same map object.
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+func TestShareRecords(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(t testing.TB) storage.Engine) {
+		db := openDB(t, open(t),
+			`{"name": "Author", "hidden": ["secret"], "properties": {"id": {"type": "number", "id": true}, "name": "string", "secret": "string"},
+			  "relations": {"books": {"type": "hasMany", "model": "Book", "foreignKey": "authorId"}}}`,
+			`{"name": "Book", "properties": {"id": {"type": "number", "id": true}, "title": "string", "authorId": "number"},
+			  "relations": {"author": {"type": "belongsTo", "model": "Author", "foreignKey": "authorId"}}}`)
+		_, err := db.Create(ctx, "Author", obj(t, `{"id": 1, "name": "Ann", "secret": "s"}`))
+		require.NoError(t, err)
+		for i, title := range []string{"A", "B"} {
+			_, err := db.Create(ctx, "Book", map[string]any{"id": float64(i + 1), "title": title, "authorId": 1.0})
+			require.NoError(t, err)
+		}
+
+		// reads runs the same reads in one transaction, sharing or not.
+		type result struct {
+			book, book2, author, withBooks, books, related, patched any
+			authorByID                                              map[string]any
+		}
+		reads := func(share bool) result {
+			var r result
+			require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+				require.False(t, tx.ShareRecords(share), "the default is not to share")
+				p, err := tx.PatchByID("Book", 2.0, obj(t, `{"title": "B2"}`))
+				require.NoError(t, err)
+				b, err := tx.FindByID("Book", 1.0, nil)
+				require.NoError(t, err)
+				b2, err := tx.FindByID("Book", 1.0, nil)
+				require.NoError(t, err)
+				a, err := tx.FindByID("Author", 1.0, nil)
+				require.NoError(t, err)
+				wb, err := tx.Find("Author", obj(t, `{"include": "books"}`))
+				require.NoError(t, err)
+				bs, err := tx.Find("Book", obj(t, `{"order": "id ASC"}`))
+				require.NoError(t, err)
+				rel, err := tx.RelatedGet("Book", 1.0, "author", nil)
+				require.NoError(t, err)
+				r = result{book: b, book2: b2, author: a, withBooks: wb, books: bs, related: rel, patched: p}
+				r.authorByID, err = tx.FindByID("Author", 1.0, nil)
+				require.NoError(t, err)
+				require.Equal(t, share, tx.ShareRecords(false), "ShareRecords returns the previous setting")
+				return nil
+			}))
+			return r
+		}
+		copied := reads(false)
+		shared := reads(true)
+		// The same answers either way (the patch writes the same value twice).
+		require.Equal(t, copied.book, shared.book)
+		require.Equal(t, copied.author, shared.author)
+		require.Equal(t, copied.withBooks, shared.withBooks)
+		require.Equal(t, copied.books, shared.books)
+		require.Equal(t, copied.related, shared.related)
+		require.Equal(t, copied.patched, shared.patched)
+
+		// Hidden properties stay hidden; an include attaches to a fresh map,
+		// never to the stored record.
+		require.NotContains(t, shared.author, "secret")
+		require.NotContains(t, shared.authorByID, "books")
+		require.Len(t, shared.withBooks.([]map[string]any)[0]["books"], 2)
+
+		// Copies are distinct maps; on a memory store, shared reads of one
+		// record are the stored map itself.
+		require.False(t, sameMap(copied.book.(map[string]any), copied.book2.(map[string]any)))
+		if db.memRecords {
+			require.True(t, sameMap(shared.book.(map[string]any), shared.book2.(map[string]any)))
+		}
+		mustCheck(t, db)
+	})
+}
