@@ -10,8 +10,11 @@
 //
 // The models are defined from LoopBack 3 JSON (Customer, Order, OrderItem
 // with explicit numeric ids and the spec's relations); the engine indexes
-// the foreign keys of the relations itself. Every query goes through the
-// engine's public API the way an application would call it (FindByID /
-// related accessors, Find with include, PatchByID), and the tally walks the
-// returned records (map[string]any, numbers float64, dates time.Time).
+// the foreign keys of the relations itself. The primary variant of every
+// query goes through the engine's public API the way an application would
+// call it (related accessors, Find with include, PatchByID), and the tally
+// walks the returned records (map[string]any, numbers float64, dates
+// time.Time) under the relation names the op included. Alternate lines
+// ("…/structs") run Q1–Q6 through the typed face, package relstore
+// (Repo[T], BelongsTo, HasMany), into structs as the SQLite peer's.
 package relstorepeer

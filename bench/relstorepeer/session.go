@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/relstore/relstore"
 	"github.com/relstore/relstore/bench/workload"
 	"github.com/relstore/relstore/engine"
 )
@@ -12,7 +13,9 @@ import (
 // workload.Session; every method is safe for concurrent use (the engine's
 // are).
 type Session struct {
+	rdb *relstore.DB // the typed face, over db (variants "…/structs")
 	db  *engine.DB
+	ty  *typed
 	dir string // Pebble directory, "" in memory
 	// keep is the Pebble directory of a session made by OpenPebbleDir,
 	// which Close leaves in place.
@@ -22,12 +25,14 @@ type Session struct {
 // Close implements workload.Session: it closes the DB (and its store) and
 // removes the store's directory.
 func (s *Session) Close() error {
-	err := s.db.Close()
+	err := s.rdb.Close()
 	removeDir(s.dir)
 	return err
 }
 
-// Variant implements workload.Session.
+// Variant implements workload.Session: the primary variants use the
+// engine's map API (map[string]any records), what the daemon and the
+// LoopBack-style API serve; Alternates adds the typed face (structs).
 func (s *Session) Variant(op workload.Op) string {
 	switch op {
 	case workload.W1:
@@ -97,6 +102,9 @@ func (s *Session) Load(ctx context.Context, d *workload.Data) (workload.Tally, e
 // orderByID is Q2's related-model filter.
 var orderByID = map[string]any{"order": "id ASC"}
 
+// The primary variants: the engine's API (map[string]any records), tallied
+// by walking the records with the op's relation names.
+
 // OrderCustomer implements workload.Session (Q1): GET /Orders/{id}/customer.
 func (s *Session) OrderCustomer(ctx context.Context, orderID int64) (workload.Tally, error) {
 	v, err := s.db.RelatedGet(ctx, modelOrder, float64(orderID), relCustomer, nil)
@@ -117,43 +125,43 @@ func (s *Session) CustomerOrders(ctx context.Context, customerID int64) (workloa
 }
 
 // find runs Find and tallies the records.
-func (s *Session) find(ctx context.Context, model string, f map[string]any) (workload.Tally, error) {
+func (s *Session) find(ctx context.Context, model string, f map[string]any, rels ...string) (workload.Tally, error) {
 	recs, err := s.db.Find(ctx, model, f)
 	if err != nil {
 		return workload.Tally{}, err
 	}
-	return tally(recs)
+	return tally(recs, rels...)
 }
 
 // CustomersWithOrders implements workload.Session (Q3).
 func (s *Session) CustomersWithOrders(ctx context.Context, limit int) (workload.Tally, error) {
-	return s.find(ctx, modelCustomer, map[string]any{"order": "id ASC", "limit": float64(limit), "include": relOrders})
+	return s.find(ctx, modelCustomer, map[string]any{"order": "id ASC", "limit": float64(limit), "include": relOrders}, relOrders)
 }
 
 // OrdersWithCustomer implements workload.Session (Q4).
 func (s *Session) OrdersWithCustomer(ctx context.Context, status string, limit int) (workload.Tally, error) {
 	return s.find(ctx, modelOrder, map[string]any{
 		"where": map[string]any{"status": status}, "order": "id ASC", "limit": float64(limit), "include": relCustomer,
-	})
+	}, relCustomer)
 }
 
 // CustomersWithOrdersItems implements workload.Session (Q5).
 func (s *Session) CustomersWithOrdersItems(ctx context.Context, limit int) (workload.Tally, error) {
 	return s.find(ctx, modelCustomer, map[string]any{
 		"order": "id ASC", "limit": float64(limit), "include": map[string]any{relOrders: relItems},
-	})
+	}, relOrders, relItems)
 }
 
-// OrdersInCity implements workload.Session (Q6, primary): a where on the
-// relation path customer.city.
+// OrdersInCity implements workload.Session (Q6): a where on the relation path
+// customer.city.
 func (s *Session) OrdersInCity(ctx context.Context, city string) (workload.Tally, error) {
 	return s.find(ctx, modelOrder, map[string]any{
 		"where": map[string]any{relCustomer + ".city": city}, "order": "id ASC",
 	})
 }
 
-// OrdersInCityTwoStep is Q6 without relation filters: the customers of city
-// (ids only), then their orders with inq, by id.
+// OrdersInCityTwoStep is Q6 without relation filters: the customers of
+// city (ids only), then their orders with inq, by id.
 func (s *Session) OrdersInCityTwoStep(ctx context.Context, city string) (workload.Tally, error) {
 	cs, err := s.db.Find(ctx, modelCustomer, map[string]any{"where": map[string]any{"city": city}, "fields": []any{idKey}})
 	if err != nil {
@@ -168,15 +176,35 @@ func (s *Session) OrdersInCityTwoStep(ctx context.Context, city string) (workloa
 	})
 }
 
-// Alternates implements workload.Alternator: Q6 in two steps.
+// Alternates implements workload.Alternator: Q1–Q6 through the typed face
+// (structs, as the SQLite peer's primary variants), and Q6 in two steps.
 func (s *Session) Alternates() []workload.Alternate {
-	return []workload.Alternate{{
-		Op:      workload.Q6,
-		Variant: "two-step",
-		Call: func(ctx context.Context, _ *workload.Data) (workload.Tally, error) {
+	call := func(op workload.Op, variant string, f func(ctx context.Context, d *workload.Data) (workload.Tally, error)) workload.Alternate {
+		return workload.Alternate{Op: op, Variant: variant, Call: f}
+	}
+	return []workload.Alternate{
+		{Op: workload.Q1, Variant: "related-accessor/structs", Stream: func(ctx context.Context, d *workload.Data, i int) (workload.Tally, error) {
+			return s.typedOrderCustomer(ctx, d.Q1[i])
+		}},
+		{Op: workload.Q2, Variant: "related-accessor/structs", Stream: func(ctx context.Context, d *workload.Data, i int) (workload.Tally, error) {
+			return s.typedCustomerOrders(ctx, d.Q2[i])
+		}},
+		call(workload.Q3, "find-include/structs", func(ctx context.Context, d *workload.Data) (workload.Tally, error) {
+			return s.typedCustomersWithOrders(ctx, d.Q3Limit)
+		}),
+		call(workload.Q4, "find-include/structs", func(ctx context.Context, d *workload.Data) (workload.Tally, error) {
+			return s.typedOrdersWithCustomer(ctx, workload.Q4Status, d.Q4Limit)
+		}),
+		call(workload.Q5, "find-include/structs", func(ctx context.Context, d *workload.Data) (workload.Tally, error) {
+			return s.typedCustomersWithOrdersItems(ctx, d.Q5Limit)
+		}),
+		call(workload.Q6, "relation-where/structs", func(ctx context.Context, _ *workload.Data) (workload.Tally, error) {
+			return s.typedOrdersInCity(ctx, workload.Q6City)
+		}),
+		call(workload.Q6, "two-step", func(ctx context.Context, _ *workload.Data) (workload.Tally, error) {
 			return s.OrdersInCityTwoStep(ctx, workload.Q6City)
-		},
-	}}
+		}),
+	}
 }
 
 // SetStatus implements workload.Session (Q7, Q8): one PatchByID, its own

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"os"
 
+	"github.com/relstore/relstore"
 	"github.com/relstore/relstore/bench/workload"
-	"github.com/relstore/relstore/engine"
-	"github.com/relstore/relstore/schema"
-	"github.com/relstore/relstore/storage"
 )
 
 // tempDirGlob names the temporary directories of Pebble stores.
@@ -50,51 +48,39 @@ func (s *System) Durable() bool { return s.kind == Pebble }
 // Open implements workload.System: an empty store with the workload's
 // models defined.
 func (s *System) Open(ctx context.Context) (workload.Session, error) {
-	var st storage.Engine
 	dir := ""
-	noSync := s.kind == PebbleNoSync
-	switch s.kind {
-	case Memory:
-		st = storage.NewMemory()
-	default:
+	if s.kind != Memory {
 		var err error
 		if dir, err = os.MkdirTemp(s.Dir, tempDirGlob); err != nil {
 			return nil, err
 		}
-		p, err := storage.OpenPebble(dir, &storage.PebbleOptions{NoSync: noSync})
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		st = p
 	}
-	db, err := engine.Open(st, &engine.Options{NoSync: noSync})
+	sess, err := openSession(dir, s.kind == PebbleNoSync)
 	if err != nil {
-		st.Close()
 		removeDir(dir)
 		return nil, err
 	}
-	sess := &Session{db: db, dir: dir}
-	if err := define(db); err != nil {
-		sess.Close()
-		return nil, err
-	}
+	sess.dir = dir
 	return sess, nil
 }
 
-// define loads the workload's models into db.
-func define(db *engine.DB) error {
-	l := schema.NewLoader(nil)
-	for _, m := range modelJSON {
-		if err := l.Add([]byte(m)); err != nil {
-			return err
-		}
-	}
-	set, err := l.Resolve()
+// openSession opens the store in dir ("" for memory) through the typed
+// face, which the session's primary variants use, and defines the
+// workload's models.
+func openSession(dir string, noSync bool) (*Session, error) {
+	rdb, err := relstore.Open(dir, &relstore.Options{NoSync: noSync})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return db.Define(set)
+	docs := make([][]byte, len(modelJSON))
+	for i, m := range modelJSON {
+		docs[i] = []byte(m)
+	}
+	if err := rdb.DefineJSON(docs...); err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	return &Session{rdb: rdb, db: rdb.Engine(), ty: newTyped(rdb)}, nil
 }
 
 func removeDir(dir string) {
@@ -110,19 +96,10 @@ var errNotRecord = errors.New("relstorepeer: result is not a record")
 // as Open does for a new store. The session's Close closes the store but
 // leaves dir in place.
 func OpenPebbleDir(dir string, noSync bool) (*Session, error) {
-	p, err := storage.OpenPebble(dir, &storage.PebbleOptions{NoSync: noSync})
+	sess, err := openSession(dir, noSync)
 	if err != nil {
 		return nil, err
 	}
-	db, err := engine.Open(p, &engine.Options{NoSync: noSync})
-	if err != nil {
-		p.Close()
-		return nil, err
-	}
-	sess := &Session{db: db, keep: dir}
-	if err := define(db); err != nil {
-		sess.Close()
-		return nil, err
-	}
+	sess.keep = dir
 	return sess, nil
 }

@@ -30,8 +30,14 @@ func TestSystemsEndToEnd(t *testing.T) {
 						name, l.Op, l.Variant, l.Records, l.IDSum, l.Expect, l.Note)
 				}
 			}
-			if ops[workload.Q6] != 2 {
-				t.Errorf("Q6 lines %d, want relation-where and two-step", ops[workload.Q6])
+			// Structs (primary) and maps for Q1–Q6, and Q6 in two steps.
+			for _, op := range []workload.Op{workload.Q1, workload.Q2, workload.Q3, workload.Q4, workload.Q5} {
+				if ops[op] != 2 {
+					t.Errorf("%s lines %d, want structs and maps", op, ops[op])
+				}
+			}
+			if ops[workload.Q6] != 3 {
+				t.Errorf("Q6 lines %d, want relation-where (structs, maps) and two-step", ops[workload.Q6])
 			}
 			if got, want := ops[workload.Q8], map[bool]int{true: 1, false: 0}[sys.Durable()]; got != want {
 				t.Errorf("Q8 lines %d, want %d", got, want)
@@ -67,5 +73,21 @@ func TestSessionReturnsFullRecords(t *testing.T) {
 	}
 	if rec["total"] != d.Order(1).Total() || rec["status"] != d.Order(1).Status {
 		t.Errorf("order 1 = %v, generated %+v", rec, *d.Order(1))
+	}
+
+	// The typed face materialises every field too.
+	ty := s.(*Session).ty
+	os, err := ty.orders.Find(ctx, ty.q4(d.Order(1).Status, 1))
+	if err != nil || len(os) != 1 {
+		t.Fatalf("typed Q4: %v %v", os, err)
+	}
+	o, g := os[0], d.Order(1)
+	if o.ID != g.ID || o.CustomerID != g.CustomerID || o.Total != g.Total() || o.Status != g.Status ||
+		!o.CreatedAt.Equal(g.CreatedAt()) {
+		t.Errorf("typed order 1 = %+v, generated %+v", o, *g)
+	}
+	c, gc := o.Customer, d.Customer(g.CustomerID)
+	if c == nil || c.ID != gc.ID || c.Name != gc.Name || c.Age != int64(gc.Age) || c.City != gc.City {
+		t.Errorf("typed customer of order 1 = %+v, generated %+v", c, *gc)
 	}
 }

@@ -11,15 +11,17 @@ const idKey = "id"
 
 // tally counts the records of a result as returned by the engine: a record
 // (map[string]any), or a slice of records; records attached by include
-// (under any key, as a record or a list of records) are counted too, once
-// per attachment. Ids are float64 as the engine returns numbers.
-func tally(v any) (workload.Tally, error) {
+// under one of the names rels (as a record or a list of records) are
+// counted too, once per attachment, at any depth — the op knows what it
+// included, as the SQLite peer knows its structs' fields. Ids are float64 as
+// the engine returns numbers.
+func tally(v any, rels ...string) (workload.Tally, error) {
 	var t workload.Tally
-	err := walk(v, &t)
+	err := walk(v, rels, &t)
 	return t, err
 }
 
-func walk(v any, t *workload.Tally) error {
+func walk(v any, rels []string, t *workload.Tally) error {
 	switch x := v.(type) {
 	case nil:
 		return nil
@@ -30,26 +32,22 @@ func walk(v any, t *workload.Tally) error {
 		}
 		t.Records++
 		t.IDSum += int64(id)
-		for k, child := range x {
-			switch child.(type) {
-			case map[string]any, []map[string]any, []any:
-				if err := walk(child, t); err != nil {
-					return fmt.Errorf("%s: %w", k, err)
+		for _, rel := range rels {
+			if child, ok := x[rel]; ok {
+				if err := walk(child, rels, t); err != nil {
+					return fmt.Errorf("%s: %w", rel, err)
 				}
 			}
 		}
 	case []map[string]any:
 		for _, r := range x {
-			if err := walk(r, t); err != nil {
+			if err := walk(r, rels, t); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for _, r := range x {
-			if _, ok := r.(map[string]any); !ok {
-				return nil // a plain array property, not a relation
-			}
-			if err := walk(r, t); err != nil {
+			if err := walk(r, rels, t); err != nil {
 				return err
 			}
 		}

@@ -65,16 +65,28 @@ func (r *runner) all() {
 	if !r.load() {
 		return
 	}
-	if r.cfg.wants(Q1) {
-		r.stream(Q1, func(i int) (Tally, error) { return s.OrderCustomer(r.ctx, d.Q1[i]) })
-	}
-	if r.cfg.wants(Q2) {
-		r.stream(Q2, func(i int) (Tally, error) { return s.CustomerOrders(r.ctx, d.Q2[i]) })
-	}
 	alts := map[Op][]Alternate{}
 	if a, ok := s.(Alternator); ok {
 		for _, alt := range a.Alternates() {
 			alts[alt.Op] = append(alts[alt.Op], alt)
+		}
+	}
+	streams := []struct {
+		op Op
+		do func(i int) (Tally, error)
+	}{
+		{Q1, func(i int) (Tally, error) { return s.OrderCustomer(r.ctx, d.Q1[i]) }},
+		{Q2, func(i int) (Tally, error) { return s.CustomerOrders(r.ctx, d.Q2[i]) }},
+	}
+	for _, st := range streams {
+		if !r.cfg.wants(st.op) {
+			continue
+		}
+		r.stream(st.op, s.Variant(st.op), true, st.do)
+		for _, alt := range alts[st.op] {
+			if do := alt.Stream; do != nil {
+				r.stream(st.op, alt.Variant, false, func(i int) (Tally, error) { return do(r.ctx, d, i) })
+			}
 		}
 	}
 	calls := []struct {
@@ -92,12 +104,13 @@ func (r *runner) all() {
 		}
 		r.calls(c.op, s.Variant(c.op), true, c.call)
 		for _, alt := range alts[c.op] {
-			call := alt.Call
-			r.calls(c.op, alt.Variant, false, func() (Tally, error) { return call(r.ctx, d) })
+			if call := alt.Call; call != nil {
+				r.calls(c.op, alt.Variant, false, func() (Tally, error) { return call(r.ctx, d) })
+			}
 		}
 	}
 	if r.cfg.wants(Q7) {
-		r.stream(Q7, func(i int) (Tally, error) { return s.SetStatus(r.ctx, d.Q7[i].OrderID, d.Q7[i].Status) })
+		r.stream(Q7, s.Variant(Q7), true, func(i int) (Tally, error) { return s.SetStatus(r.ctx, d.Q7[i].OrderID, d.Q7[i].Status) })
 	}
 	if r.sys.Durable() && r.cfg.wants(Q8) {
 		r.concurrent(Q8, Q8Writers, func(i int) (Tally, error) { return s.SetStatus(r.ctx, d.Q8[i].OrderID, d.Q8[i].Status) })
@@ -159,8 +172,8 @@ func (r *runner) load() bool {
 }
 
 // stream times one loop over the first ops of op's stream.
-func (r *runner) stream(op Op, do func(i int) (Tally, error)) {
-	l := r.line(op, r.s.Variant(op), true)
+func (r *runner) stream(op Op, variant string, primary bool, do func(i int) (Tally, error)) {
+	l := r.line(op, variant, primary)
 	l.Planned = r.d.Planned(op)
 	var got Tally
 	var err error

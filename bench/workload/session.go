@@ -53,12 +53,14 @@ type Session interface {
 	Close() error
 }
 
-// Alternate is a non-primary variant of a call op (Q3–Q6), reported on its
-// own line right after the primary one.
+// Alternate is a non-primary variant of a call op (Q3–Q6, Call set) or of
+// a read stream op (Q1, Q2, Stream set: the i-th op of the stream),
+// reported on its own line right after the primary one.
 type Alternate struct {
 	Op      Op
 	Variant string
 	Call    func(ctx context.Context, d *Data) (Tally, error)
+	Stream  func(ctx context.Context, d *Data, i int) (Tally, error)
 }
 
 // Alternator is implemented by sessions that offer alternate variants.
