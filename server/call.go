@@ -40,6 +40,16 @@ type reply struct {
 // ok answers 200 with v as JSON.
 func ok(v any) (*reply, error) { return &reply{status: http.StatusOK, body: v}, nil }
 
+// read runs fn in a read transaction whose records are shared with the
+// store (engine.Tx.ShareRecords): the server only encodes what it reads,
+// so no record needs a copy of its own.
+func (c *call) read(fn func(tx *engine.Tx) error) error {
+	return c.db.View(c.ctx, func(tx *engine.Tx) error {
+		tx.ShareRecords(true)
+		return fn(tx)
+	})
+}
+
 // noContent answers 204 without a body.
 func noContent() (*reply, error) { return &reply{status: http.StatusNoContent, noBody: true}, nil }
 

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	"github.com/relstore/relstore/engine"
 )
 
 // This file holds the PersistedModel remote methods (LB3
@@ -113,7 +115,8 @@ func handleFindByID(c *call) (*reply, error) {
 	if _, has := f["where"]; has {
 		return nil, unsupportedParam("filter.where", "findById ignores where; use GET /"+c.pathName()+"/findOne?filter=")
 	}
-	rec, err := c.db.FindByID(c.ctx, c.model.Name, c.id, f)
+	var rec map[string]any
+	err = c.read(func(tx *engine.Tx) (err error) { rec, err = tx.FindByID(c.model.Name, c.id, f); return err })
 	if err != nil {
 		return nil, notFoundAs(err, codeModelNotFound, "Unknown %q id %q.", c.model.Name, c.id)
 	}
@@ -152,7 +155,8 @@ func handleFind(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := c.db.Find(c.ctx, c.model.Name, f)
+	var recs []map[string]any
+	err = c.read(func(tx *engine.Tx) (err error) { recs, err = tx.Find(c.model.Name, f); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +169,8 @@ func handleFindOne(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := c.db.FindOne(c.ctx, c.model.Name, f)
+	var rec map[string]any
+	err = c.read(func(tx *engine.Tx) (err error) { rec, err = tx.FindOne(c.model.Name, f); return err })
 	if err == nil && rec == nil {
 		err = errNotFound
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/relstore/relstore/engine"
 	"github.com/relstore/relstore/schema"
 )
 
@@ -48,7 +49,8 @@ func handleRelatedGet(c *call) (*reply, error) {
 			return nil, err
 		}
 	}
-	v, err := c.db.RelatedGet(c.ctx, c.model.Name, c.id, rel.Name, f)
+	var v any
+	err := c.read(func(tx *engine.Tx) (err error) { v, err = tx.RelatedGet(c.model.Name, c.id, rel.Name, f); return err })
 	if err != nil {
 		if rel.Type == schema.RelHasOne {
 			return nil, relationNotFoundAs(err, codeModelNotFound, "No %q instance(s) found", rel.Model)
