@@ -7,7 +7,10 @@ package engine
 // are fresh top-level maps owned by the caller, with hidden properties
 // removed (and protected ones removed inside included relations), as
 // LoopBack's toJSON. Their nested values (objects, arrays, buffers) are
-// shared with the store and read-only: copy one before changing it.
+// shared with the store and read-only: copy one before changing it. A
+// caller that only reads what it gets (encoding JSON, decoding structs) can
+// skip the top-level copy too: Tx.ShareRecords makes a transaction return
+// the stored record maps themselves, read-only.
 //
 // Filters and wheres are LoopBack filter objects as decoded from JSON
 // (map[string]any); nil means none. Bad filters return a *filter.Error
