@@ -77,7 +77,7 @@ func (tx *Tx) createRecord(ms *modelState, data map[string]any, mode buildMode) 
 	if err != nil {
 		return nil, err
 	}
-	old, err := tx.getRecord(ms, pk)
+	old, err := tx.newRecordAbsent(ms, pk, ids[0])
 	if err != nil {
 		return nil, err
 	}

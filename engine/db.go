@@ -71,6 +71,9 @@ type DB struct {
 	// points hashes the records of cur for point reads (memory storage;
 	// guarded by stateMu).
 	points pointIndex
+	// idMarks bounds the numeric ids stored per model (idmark.go; guarded
+	// by writeMu).
+	idMarks map[*modelState]float64
 }
 
 // state is an immutable published view of the catalog and index caches.

@@ -78,7 +78,7 @@ func (tx *Tx) importOp(model string, data map[string]any) error {
 	if err != nil {
 		return err
 	}
-	old, err := tx.getRecord(ms, pk)
+	old, err := tx.newRecordAbsent(ms, pk, ids[0])
 	if err != nil {
 		return err
 	}
