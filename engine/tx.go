@@ -43,6 +43,8 @@ type Tx struct {
 	share     bool  // records are returned shared, not copied (see ShareRecords)
 	// stats counts work for tests and Explain (index walks, records read).
 	stats Stats
+	// recReader reads records in a read-only tx on a snapshot (pebbleread.go).
+	recReader recordReader
 }
 
 // Stats counts the storage work a transaction did.
@@ -129,6 +131,7 @@ func (tx *Tx) Commit() error {
 	tx.done = true
 	if !tx.write {
 		if tx.snap != nil {
+			tx.closeRecordReader()
 			return tx.snap.Close()
 		}
 		return nil
@@ -253,6 +256,7 @@ func (tx *Tx) Rollback() {
 		return
 	}
 	if tx.snap != nil {
+		tx.closeRecordReader()
 		tx.snap.Close()
 	}
 }
@@ -346,8 +350,7 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 		}
 		return it.rec, nil
 	}
-	key := recordKey(ms.prefix, pk)
-	b, err := tx.reader.Get(key)
+	key, b, err := tx.readRecordBytes(ms, pk)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}

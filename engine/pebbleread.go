@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"bytes"
+
+	"github.com/relstore/relstore/storage"
+)
+
+// This file serves the record reads of a read-only transaction on a
+// storage snapshot (Pebble stores) with one iterator instead of a Get per
+// record. A Pebble Get builds its internal iterator stack from scratch
+// every time; a kept iterator is built once, and Pebble turns a seek to a
+// key after the previous seek key into cheap steps forward, so records
+// read in ascending key order (rowsByField reads in primary-key order) are
+// the cheapest. Reads out of order are just seeks, and equally correct.
+//
+// Write transactions keep using Get: their reads must see their own writes
+// through the storage overlay.
+
+// recordReader is the lazily created record iterator of a read-only
+// transaction, with a buffer for the keys it seeks.
+type recordReader struct {
+	it  storage.Iterator
+	key []byte
+}
+
+// recordRange bounds every record key of the store (the tagRecord keys).
+var (
+	recordRangeLower = []byte{tagRecord}
+	recordRangeUpper = []byte{tagRecord + 1}
+)
+
+// readRecordBytes returns the storage key of the record of ms at pk and
+// its stored bytes, or storage.ErrNotFound when there is none. On the
+// iterator path both slices are valid only until the transaction's next
+// read: the caller copies what it keeps (decodeRecord copies everything it
+// returns, and decodeCached clones the bytes it caches).
+func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err error) {
+	if tx.write || tx.snap == nil {
+		key = recordKey(ms.prefix, pk)
+		raw, err = tx.reader.Get(key)
+		return key, raw, err
+	}
+	rr := &tx.recReader
+	if rr.it == nil {
+		it, err := tx.snap.NewIter(storage.IterOptions{Lower: recordRangeLower, Upper: recordRangeUpper})
+		if err != nil {
+			return nil, nil, err
+		}
+		rr.it = it
+	}
+	rr.key = append(append(rr.key[:0], ms.prefix...), pk...)
+	key = rr.key
+	if rr.it.SeekGE(key) {
+		if !bytes.Equal(rr.it.Key(), key) {
+			return key, nil, storage.ErrNotFound
+		}
+		return key, rr.it.Value(), nil
+	}
+	if err := rr.it.Err(); err != nil {
+		// Drop the iterator: its error is sticky, and the next read may
+		// build a fresh one (or fail the same way).
+		rr.it.Close()
+		rr.it = nil
+		return key, nil, err
+	}
+	return key, nil, storage.ErrNotFound
+}
+
+// closeRecordReader releases the record iterator of a read-only
+// transaction, if it made one. It must run before the snapshot is closed.
+func (tx *Tx) closeRecordReader() {
+	if rr := &tx.recReader; rr.it != nil {
+		rr.it.Close()
+		rr.it = nil
+	}
+}
