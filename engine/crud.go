@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
+	"time"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/index"
 	"github.com/relstore/relstore/schema"
 )
 
@@ -178,13 +181,16 @@ func (tx *Tx) Exists(model string, id any) (bool, error) {
 
 // patchByIDOp implements PatchByID.
 func (tx *Tx) patchByIDOp(model string, id any, data map[string]any) (map[string]any, error) {
-	nf := notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
+	nf := func() error {
+		return notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id))
+	}
 	return tx.updateByID(model, id, data, nf, tx.patchRecord)
 }
 
-// updateByID loads the record with id within the default scope (nf when
-// there is none) and applies write (patch or replace) to it.
-func (tx *Tx) updateByID(model string, id any, data map[string]any, nf *Error,
+// updateByID loads the record with id within the default scope (the error
+// nf builds when there is none, so that a found record costs no message)
+// and applies write (patch or replace) to it.
+func (tx *Tx) updateByID(model string, id any, data map[string]any, nf func() error,
 	write func(ms *modelState, pk []byte, idv any, old, data map[string]any) (map[string]any, error)) (map[string]any, error) {
 	if err := tx.checkWrite(); err != nil {
 		return nil, err
@@ -195,14 +201,14 @@ func (tx *Tx) updateByID(model string, id any, data map[string]any, nf *Error,
 	}
 	idv, pk, ok := ms.pkFromID(id)
 	if !ok {
-		return nil, nf
+		return nil, nf()
 	}
 	old, err := tx.getRecord(ms, pk)
 	if err != nil {
 		return nil, err
 	}
 	if old == nil || !tx.inDefaultScope(ms, old) {
-		return nil, nf
+		return nil, nf()
 	}
 	rec, err := write(ms, pk, idv, old, data)
 	if err != nil {
@@ -222,18 +228,19 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 			return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "id property (%s) cannot be updated from %s to %s", idName, idString(idv), idString(nv))
 		}
 	}
-	verr := &ValidationError{Model: m.Name}
-	patch := tx.coerceInput(ms, data, verr)
-	tx.writeScopeValues(ms, patch, verr)
+	// verr stays on the stack unless it is returned (heapError).
+	verr := ValidationError{Model: m.Name}
+	patch := tx.coerceInput(ms, data, &verr)
+	tx.writeScopeValues(ms, patch, &verr)
 	merged := copyRecord(old)
 	for k, v := range patch {
 		merged[k] = v
 	}
 	merged[idName] = idv
-	validate(verr, ms, merged, data, false)
-	tx.validateRelations(verr, ms, merged)
+	validate(&verr, ms, merged, data, false)
+	tx.validateRelations(&verr, ms, merged)
 	if !verr.Empty() {
-		return nil, verr
+		return nil, verr.heapError()
 	}
 	if err := tx.checkIntegrity(ms, merged); err != nil {
 		return nil, err
@@ -247,7 +254,9 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 
 // replaceByIDOp implements ReplaceByID.
 func (tx *Tx) replaceByIDOp(model string, id any, data map[string]any) (map[string]any, error) {
-	nf := notFound("", "Could not replace. Object with id %s does not exist!", idString(id))
+	nf := func() error {
+		return notFound("", "Could not replace. Object with id %s does not exist!", idString(id))
+	}
 	return tx.updateByID(model, id, data, nf, tx.replaceRecord)
 }
 
@@ -259,15 +268,15 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 			return nil, Errorf(ErrBadRequest, 400, "ID_IMMUTABLE", "id property (%s) cannot be updated from %s to %s", idName, idString(idv), idString(nv))
 		}
 	}
-	verr := &ValidationError{Model: m.Name}
-	rec := tx.coerceInput(ms, data, verr)
+	verr := ValidationError{Model: m.Name} // on the stack, as in patchRecord
+	rec := tx.coerceInput(ms, data, &verr)
 	rec[idName] = idv
 	applyDefaults(tx.st.set, m, rec, buildReplace, old)
-	tx.writeScopeValues(ms, rec, verr)
-	validate(verr, ms, rec, data, false)
-	tx.validateRelations(verr, ms, rec)
+	tx.writeScopeValues(ms, rec, &verr)
+	validate(&verr, ms, rec, data, false)
+	tx.validateRelations(&verr, ms, rec)
 	if !verr.Empty() {
-		return nil, verr
+		return nil, verr.heapError()
 	}
 	if err := tx.checkIntegrity(ms, rec); err != nil {
 		return nil, err
@@ -277,6 +286,42 @@ func (tx *Tx) replaceRecord(ms *modelState, pk []byte, idv any, old, data map[st
 	}
 	tx.recordWrite(ms, "update", idv, rec)
 	return rec, nil
+}
+
+// sameIndexedValues reports whether old and new hold identical scalar
+// values at every field of sp, so that their entries of sp are equal (an
+// array or object value never counts as identical: its entries are
+// computed and compared).
+func sameIndexedValues(sp *index.Spec, old, new map[string]any) bool {
+	for _, f := range sp.Fields {
+		if !identicalScalar(index.Lookup(old, f), index.Lookup(new, f)) {
+			return false
+		}
+	}
+	return true
+}
+
+// identicalScalar reports whether a and b are the same string, number,
+// boolean, time or null: same type and same value, so that they encode
+// to the same index key.
+func identicalScalar(a, b any) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && math.Float64bits(x) == math.Float64bits(y)
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x == y
+	}
+	return false
 }
 
 // replaceOrCreateOp implements ReplaceOrCreate.

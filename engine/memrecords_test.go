@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -114,4 +115,126 @@ func TestCheckFindsPointIndexFault(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, rep.OK())
 	require.Contains(t, rep.String(), "point index")
+}
+
+const treeDef = `{"name": "Row", "properties": {
+  "id":   {"type": "number", "id": true},
+  "n":    "number",
+  "k":    {"type": "any", "index": true},
+  "code": {"type": "string", "index": {"unique": true}},
+  "at":   {"type": "date", "index": true}}}`
+
+// TestRecordTreeSnapshots commits many single-record writes while a read
+// transaction that began before them stays open: with enough records for
+// a record tree several levels deep, every commit copies its own path, and
+// the reader must see none of them, by id, by scan or by index. The writes
+// patch unindexed fields (whose index entries stay as they are), change an
+// indexed value's type (a number to a string: new entries), dates, unique values, and
+// delete and create records.
+func TestRecordTreeSnapshots(t *testing.T) {
+	ctx := context.Background()
+	const rows = 3000
+	eachBackend(t, func(t *testing.T, open func(t testing.TB) storage.Engine) {
+		db := openDB(t, open(t), treeDef)
+		when := "2024-01-02T03:04:05.000Z"
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+			for i := 1; i <= rows; i++ {
+				_, err := tx.Create("Row", map[string]any{"id": float64(i), "n": 0.0, "k": float64(i % 7),
+					"code": fmt.Sprintf("c%d", i), "at": when})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		count := func(find func(string, map[string]any) ([]map[string]any, error), where map[string]any) int {
+			recs, err := find("Row", map[string]any{"where": where})
+			require.NoError(t, err)
+			return len(recs)
+		}
+		require.NoError(t, db.View(ctx, func(tx *Tx) error {
+			for i := 1; i <= rows; i += 3 {
+				_, err := db.PatchByID(ctx, "Row", float64(i), map[string]any{"n": float64(i)})
+				require.NoError(t, err)
+			}
+			for i := 2; i <= rows; i += 30 {
+				_, err := db.PatchByID(ctx, "Row", float64(i), map[string]any{"k": fmt.Sprint("x", i%7), "at": "2025-01-01T00:00:00.000Z"})
+				require.NoError(t, err)
+				_, err = db.ReplaceByID(ctx, "Row", float64(i+1), map[string]any{"n": 1.0, "k": float64(i % 7), "code": fmt.Sprintf("r%d", i+1)})
+				require.NoError(t, err)
+			}
+			for i := 5; i <= rows; i += 50 {
+				_, err := db.DeleteByID(ctx, "Row", float64(i))
+				require.NoError(t, err)
+				_, err = db.Create(ctx, "Row", map[string]any{"id": float64(rows + i), "n": 5.0, "k": 1.0, "code": fmt.Sprintf("n%d", i)})
+				require.NoError(t, err)
+			}
+			// The snapshot still holds exactly the loaded records.
+			for i := 1; i <= rows; i++ {
+				rec, err := tx.FindByID("Row", float64(i), nil)
+				require.NoError(t, err, "id %d", i)
+				require.Equal(t, 0.0, rec["n"], "id %d", i)
+				require.Equal(t, float64(i%7), rec["k"], "id %d", i)
+				require.Equal(t, fmt.Sprintf("c%d", i), rec["code"], "id %d", i)
+			}
+			all, err := tx.Find("Row", nil)
+			require.NoError(t, err)
+			require.Len(t, all, rows)
+			for i, rec := range all {
+				require.Equal(t, float64(i+1), rec["id"])
+				require.Equal(t, 0.0, rec["n"])
+			}
+			require.Equal(t, rows/7, count(tx.Find, map[string]any{"k": 0.0}))
+			require.Zero(t, count(tx.Find, map[string]any{"k": "x2"}))
+			require.Equal(t, rows, count(tx.Find, map[string]any{"at": when}))
+			require.Equal(t, 1, count(tx.Find, map[string]any{"code": "c3"}))
+			return nil
+		}))
+
+		// The latest state holds every write.
+		rec, err := db.FindByID(ctx, "Row", 4.0, nil)
+		require.NoError(t, err)
+		require.Equal(t, 4.0, rec["n"])
+		rec, err = db.FindByID(ctx, "Row", 2.0, nil)
+		require.NoError(t, err)
+		require.Equal(t, "x2", rec["k"])
+		recs, err := db.Find(ctx, "Row", map[string]any{"where": map[string]any{"k": "x2"}})
+		require.NoError(t, err)
+		require.NotEmpty(t, recs)
+		for _, r := range recs {
+			require.Equal(t, "x2", r["k"])
+		}
+		_, err = db.FindByID(ctx, "Row", 5.0, nil)
+		require.ErrorIs(t, err, ErrNotFound)
+		recs, err = db.Find(ctx, "Row", map[string]any{"where": map[string]any{"code": "r3"}})
+		require.NoError(t, err)
+		require.Len(t, recs, 1)
+		require.Equal(t, 3.0, recs[0]["id"])
+		recs, err = db.Find(ctx, "Row", map[string]any{"where": map[string]any{"code": "c3"}})
+		require.NoError(t, err)
+		require.Empty(t, recs)
+		// A patch that leaves the unique value alone passes; one that takes
+		// another record's value is refused.
+		_, err = db.PatchByID(ctx, "Row", 7.0, map[string]any{"n": 7.0, "code": "c7"})
+		require.NoError(t, err)
+		_, err = db.PatchByID(ctx, "Row", 7.0, map[string]any{"code": "c8"})
+		require.ErrorIs(t, err, ErrUniqueViolation)
+		mustCheck(t, db)
+	})
+}
+
+// TestIdenticalScalar pins which index values count as unchanged: only
+// the same type and value (entries are recomputed otherwise).
+func TestIdenticalScalar(t *testing.T) {
+	now := time.Now()
+	same := [][2]any{{nil, nil}, {"a", "a"}, {1.5, 1.5}, {true, true}, {now, now}}
+	for _, c := range same {
+		require.True(t, identicalScalar(c[0], c[1]), "%#v", c)
+	}
+	differ := [][2]any{{nil, 0.0}, {0.0, nil}, {"1", 1.0}, {1.0, "1"}, {1.0, 2.0}, {true, false},
+		{now, now.Add(time.Millisecond)}, {"a", "b"}, {[]any{1.0}, []any{1.0}},
+		{map[string]any{}, map[string]any{}}, {int64(1), int64(1)}}
+	for _, c := range differ {
+		require.False(t, identicalScalar(c[0], c[1]), "%#v", c)
+	}
 }

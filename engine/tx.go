@@ -153,13 +153,17 @@ func (tx *Tx) Commit() error {
 		db.writeMu.Unlock()
 		return nil
 	}
+	// A published state's maps are never modified: next shares those the
+	// transaction did not change.
 	next := *tx.st
-	next.trees = make(map[*index.Spec]*index.Tree, len(tx.st.trees))
-	for sp, t := range tx.st.trees {
-		next.trees[sp] = t
-	}
-	for sp, t := range tx.trees {
-		next.trees[sp] = t
+	if len(tx.trees) > 0 {
+		next.trees = make(map[*index.Spec]*index.Tree, len(tx.st.trees))
+		for sp, t := range tx.st.trees {
+			next.trees[sp] = t
+		}
+		for sp, t := range tx.trees {
+			next.trees[sp] = t
+		}
 	}
 	if len(tx.recTrees) > 0 {
 		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees))
@@ -170,12 +174,14 @@ func (tx *Tx) Commit() error {
 			next.records[name] = t
 		}
 	}
-	next.counters = make(map[string]float64, len(tx.st.counters)+len(tx.counters))
-	for k, v := range tx.st.counters {
-		next.counters[k] = v
-	}
-	for k, v := range tx.counters {
-		next.counters[k] = v
+	if len(tx.counters) > 0 {
+		next.counters = make(map[string]float64, len(tx.st.counters)+len(tx.counters))
+		for k, v := range tx.st.counters {
+			next.counters[k] = v
+		}
+		for k, v := range tx.counters {
+			next.counters[k] = v
+		}
 	}
 	db.stateMu.Lock()
 	err := db.st.Apply(b, false)
@@ -416,8 +422,12 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		add, remove  []index.Entry
 		uniqueChecks []index.Entry
 	}
-	diffs := make([]diff, 0, len(ms.specs))
+	var dbuf [4]diff // most models have few indexes: no allocation
+	diffs := dbuf[:0]
 	for _, sp := range ms.specs {
+		if old != nil && new != nil && sameIndexedValues(sp, old, new) {
+			continue // the same entries: nothing to check or write
+		}
 		var oldE, newE []index.Entry
 		var err error
 		if old != nil {
@@ -497,6 +507,16 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			t.SetShared(e.Item) // entries are never modified once built
 		}
 	}
+	if tx.batch != nil && cap(tx.batch.Ops) == 0 {
+		// The transaction's first write: size the batch for this record's
+		// operations and id counter (most transactions write one record),
+		// not for the bulk load a batch's first growth assumes.
+		n := 1 + len(tx.counters)
+		for _, d := range diffs {
+			n += len(d.add) + len(d.remove)
+		}
+		tx.batch.Grow(n)
+	}
 	if new == nil {
 		tx.del(recordKey(ms.prefix, pk))
 	} else {
@@ -512,8 +532,14 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		}
 		if len(tx.recWrites) == cap(tx.recWrites) {
 			// Double (append grows large slices by 1.25×: a bulk load
-			// would copy its writes several times over).
-			tx.recWrites = slices.Grow(tx.recWrites, max(len(tx.recWrites), 16))
+			// would copy its writes several times over); the first write
+			// makes room for itself only, as most transactions write one
+			// record.
+			n := max(len(tx.recWrites), 16)
+			if len(tx.recWrites) == 0 {
+				n = 1
+			}
+			tx.recWrites = slices.Grow(tx.recWrites, n)
 		}
 		tx.recWrites = append(tx.recWrites, recWrite{model: ms.m.Name, pk: spk, rec: new})
 	}
