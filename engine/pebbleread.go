@@ -20,9 +20,16 @@ import (
 // recordReader is the lazily created record iterator of a read-only
 // transaction, with a buffer for the keys it seeks.
 type recordReader struct {
-	it  storage.Iterator
-	key []byte
+	it   storage.Iterator
+	key  []byte
+	gets int // reads served by Get before the iterator was made
 }
+
+// iterAfterGets is how many reads a transaction makes with Get before it
+// builds its iterator. Building one costs more than a Get or two, and more
+// with many files to merge (right after a bulk load): a transaction reading
+// one or two records (a belongsTo lookup) is cheaper without it.
+const iterAfterGets = 2
 
 // recordRange bounds every record key of the store (the tagRecord keys).
 var (
@@ -36,12 +43,13 @@ var (
 // read: the caller copies what it keeps (decodeRecord copies everything it
 // returns, and decodeCached clones the bytes it caches).
 func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err error) {
-	if tx.write || tx.snap == nil {
+	rr := &tx.recReader
+	if tx.write || tx.snap == nil || (rr.it == nil && rr.gets < iterAfterGets) {
+		rr.gets++
 		key = recordKey(ms.prefix, pk)
 		raw, err = tx.reader.Get(key)
 		return key, raw, err
 	}
-	rr := &tx.recReader
 	if rr.it == nil {
 		it, err := tx.snap.NewIter(storage.IterOptions{Lower: recordRangeLower, Upper: recordRangeUpper})
 		if err != nil {
