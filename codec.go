@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"time"
 	"unsafe"
+
+	"github.com/relstore/relstore/engine"
 )
 
 // codec converts one Go type to and from the engine's record values
@@ -259,45 +261,17 @@ var bytesCodec = &codec{
 	},
 }
 
-// anyCodec stores any record value, objects, arrays and buffers deep-copied.
+// anyCodec stores any record value, objects, arrays and buffers deep-copied
+// (engine.CloneValue).
 func anyCodec() *codec {
 	return &codec{
 		enc:  func(p unsafe.Pointer) any { return normalize(*(*any)(p)) },
 		zero: func(p unsafe.Pointer) bool { return *(*any)(p) == nil },
 		dec: func(p unsafe.Pointer, v any) error {
-			*(*any)(p) = cloneValue(v)
+			*(*any)(p) = engine.CloneValue(v) // the store's values are read-only
 			return nil
 		},
 	}
-}
-
-// cloneValue deep-copies the objects, arrays and buffers of a record value:
-// the engine's are shared with the store and read-only, a struct field is
-// the caller's to change.
-func cloneValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = cloneValue(e)
-		}
-		return m
-	case []any:
-		a := make([]any, len(x))
-		for i, e := range x {
-			a[i] = cloneValue(e)
-		}
-		return a
-	case []map[string]any:
-		a := make([]map[string]any, len(x))
-		for i, e := range x {
-			a[i] = cloneValue(e).(map[string]any)
-		}
-		return a
-	case []byte:
-		return bytes.Clone(x)
-	}
-	return v
 }
 
 // anyMapCodec stores objects as map[string]any.
@@ -308,7 +282,7 @@ func anyMapCodec() *codec {
 		dec: func(p unsafe.Pointer, v any) error {
 			switch x := v.(type) {
 			case map[string]any:
-				*(*map[string]any)(p) = cloneValue(x).(map[string]any)
+				*(*map[string]any)(p) = engine.CloneValue(x).(map[string]any)
 			case nil:
 				*(*map[string]any)(p) = nil
 			default:

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"math"
@@ -244,7 +245,14 @@ func output(m *schema.Model, rec map[string]any, nested bool) map[string]any {
 	return out
 }
 
-// cloneJSON deep-copies JSON-like values.
+// CloneValue deep-copies a record value: objects (map[string]any), arrays
+// ([]any, []map[string]any, kept as their type) and buffers ([]byte);
+// other values are returned as they are. Records and their nested values
+// handed out by the engine are read-only: copy one with CloneValue before
+// changing it.
+func CloneValue(v any) any { return cloneJSON(v) }
+
+// cloneJSON deep-copies record values (see CloneValue).
 func cloneJSON(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -259,6 +267,14 @@ func cloneJSON(v any) any {
 			a[i] = cloneJSON(e)
 		}
 		return a
+	case []map[string]any:
+		a := make([]map[string]any, len(x))
+		for i, e := range x {
+			a[i] = cloneJSON(e).(map[string]any)
+		}
+		return a
+	case []byte:
+		return bytes.Clone(x)
 	}
 	return v
 }

@@ -13,7 +13,8 @@ import "github.com/relstore/relstore/schema"
 // include) or relations attached by an include is still a fresh map.
 //
 // Sharing is for callers that only read what they get — decoding records
-// into structs, encoding them as JSON — and saves one map copy per record.
+// into structs, encoding them as JSON — and saves one map copy per record;
+// a caller that wants to change a shared record copies it (CloneValue).
 func (tx *Tx) ShareRecords(share bool) (prev bool) {
 	prev, tx.share = tx.share, share
 	return prev

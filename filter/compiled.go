@@ -587,49 +587,32 @@ func inLeaf(c *Cond, generic leafPred) leafPred {
 	want := c.Op == OpInq
 	nullish := hasNil == want
 	if len(nums) > 0 {
-		var set map[float64]struct{}
-		if len(nums) > smallSet {
-			set = make(map[float64]struct{}, len(nums))
-			for _, f := range nums {
-				set[f] = struct{}{}
-			}
-		}
-		return func(v any, present bool) bool {
-			if y, ok := v.(float64); ok {
-				if set != nil {
-					_, found := set[y]
-					return found == want
-				}
-				for _, f := range nums {
-					if f == y {
-						return want
-					}
-				}
-				return !want
-			}
-			if !present || v == nil {
-				return nullish
-			}
-			return generic(v, present)
-		}
-	}
-	var set map[string]struct{}
-	if len(strs) > smallSet {
-		set = make(map[string]struct{}, len(strs))
-		for _, s := range strs {
-			set[s] = struct{}{}
-		}
+		return inList(nums, want, nullish, generic)
 	}
 	// With no item but null (or none at all) a string value is never
 	// found either.
+	return inList(strs, want, nullish, generic)
+}
+
+// inList is inLeaf's test for a list of one type T: a value of type T is
+// found by equality (through a set for long lists), a null or missing one
+// answers nullish, any other goes to generic.
+func inList[T string | float64](items []T, want, nullish bool, generic leafPred) leafPred {
+	var set map[T]struct{}
+	if len(items) > smallSet {
+		set = make(map[T]struct{}, len(items))
+		for _, it := range items {
+			set[it] = struct{}{}
+		}
+	}
 	return func(v any, present bool) bool {
-		if y, ok := v.(string); ok {
+		if y, ok := v.(T); ok {
 			if set != nil {
 				_, found := set[y]
 				return found == want
 			}
-			for _, s := range strs {
-				if s == y {
+			for _, it := range items {
+				if it == y {
 					return want
 				}
 			}
