@@ -224,6 +224,11 @@ func TestExplainStats(t *testing.T) {
 					return err
 				})
 				require.Equal(t, tc.n, n)
+				if !db.memRecords && tc.want.RecordScans > 0 && strings.Contains(tc.filter, "where") {
+					// Pebble skips, undecoded, the scanned records the
+					// where clause's properties rule out.
+					tc.want.Prefiltered = tc.want.ScannedItems - tc.n
+				}
 				require.Equal(t, tc.want, st)
 			})
 		}

@@ -321,7 +321,11 @@ func (tx *Tx) query(ms *modelState, flt *filter.Filter, explainOnly bool) ([]row
 			break
 		}
 		stopEarly := plan.EarlyStop
-		err = tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
+		var pre *prefilter
+		if tx.st.records == nil {
+			pre = newPrefilter(where, cw)
+		}
+		err = tx.scanRecordsPre(ms, false, pre, func(pk []byte, rec map[string]any) (bool, error) {
 			if _, err := match(pk, rec); err != nil {
 				return false, err
 			}

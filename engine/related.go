@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 
 	"github.com/relstore/relstore/filter"
@@ -122,7 +123,7 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 		}
 	}
 	// One sorted pass of point reads, each record read once.
-	sort.SliceStable(hits, func(i, j int) bool { return bytes.Compare(hits[i].pk, hits[j].pk) < 0 })
+	slices.SortStableFunc(hits, func(a, b hit) int { return bytes.Compare(a.pk, b.pk) })
 	var lastPK []byte
 	var lastRec map[string]any
 	for _, h := range hits {

@@ -2,7 +2,7 @@ package engine
 
 import (
 	"bytes"
-	"sort"
+	"slices"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/schema"
@@ -212,7 +212,7 @@ func (tx *Tx) rowsByValues(ms *modelState, field string, vals []any) ([]row, err
 	for _, g := range groups {
 		out = append(out, g...)
 	}
-	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].pk, out[j].pk) < 0 })
+	slices.SortFunc(out, func(a, b row) int { return bytes.Compare(a.pk, b.pk) })
 	dedup := out[:0]
 	for _, r := range out {
 		if len(dedup) == 0 || !bytes.Equal(r.pk, dedup[len(dedup)-1].pk) {

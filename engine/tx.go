@@ -54,6 +54,10 @@ type Stats struct {
 	RecordReads  int // records fetched by key
 	RecordScans  int // full model scans started
 	ScannedItems int // records visited by full scans
+	// Prefiltered counts the records a full scan skipped undecoded, the
+	// properties its where clause reads showing they cannot match
+	// (stores that keep records encoded; prefilter.go).
+	Prefiltered int
 }
 
 func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) {
@@ -373,6 +377,12 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 // scanRecords calls fn for every record of a model in primary-key order
 // (descending when reverse) until fn returns false.
 func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec map[string]any) (bool, error)) error {
+	return tx.scanRecordsPre(ms, reverse, nil, fn)
+}
+
+// scanRecordsPre is scanRecords skipping, on a store that keeps records
+// encoded, the records pre (nil: none) says cannot match, undecoded.
+func (tx *Tx) scanRecordsPre(ms *modelState, reverse bool, pre *prefilter, fn func(pk []byte, rec map[string]any) (bool, error)) error {
 	tx.stats.RecordScans++
 	if tx.st.records != nil {
 		var ferr error
@@ -400,6 +410,10 @@ func (tx *Tx) scanRecords(ms *modelState, reverse bool, fn func(pk []byte, rec m
 	defer it.Close()
 	for it.Next() {
 		tx.stats.ScannedItems++
+		if !pre.pass(it.Value()) {
+			tx.stats.Prefiltered++
+			continue
+		}
 		rec, err := tx.db.decodeCached(it.Key(), it.Value())
 		if err != nil {
 			return fmt.Errorf("model %q: %w", ms.m.Name, err)

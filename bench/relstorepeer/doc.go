@@ -12,7 +12,9 @@
 // with explicit numeric ids and the spec's relations); the engine indexes
 // the foreign keys of the relations itself. The primary variant of every
 // query goes through the engine's public API the way an application would
-// call it (related accessors, Find with include, PatchByID), and the tally
+// call it (related accessors, Find with include, PatchByID) — reads in a
+// read-only transaction that shares the stored records (Tx.ShareRecords),
+// as the daemon reads them — and the tally
 // walks the returned records (map[string]any, numbers float64, dates
 // time.Time) under the relation names the op included. Alternate lines
 // ("…/structs") run Q1–Q6 through the typed face, package relstore

@@ -53,6 +53,7 @@ func (s *Session) Variant(op workload.Op) string {
 func (s *Session) Load(ctx context.Context, d *workload.Data) (workload.Tally, error) {
 	var t workload.Tally
 	err := s.db.Update(ctx, func(tx *engine.Tx) error {
+		tx.ShareRecords(true) // Create's answers are only read
 		t = workload.Tally{}
 		create := func(model string, rec map[string]any) error {
 			out, err := tx.Create(model, rec)
@@ -102,35 +103,54 @@ func (s *Session) Load(ctx context.Context, d *workload.Data) (workload.Tally, e
 // orderByID is Q2's related-model filter.
 var orderByID = map[string]any{"order": "id ASC"}
 
-// The primary variants: the engine's API (map[string]any records), tallied
-// by walking the records with the op's relation names.
+// The primary variants: the engine's API (map[string]any records), read
+// as the daemon reads them — a read-only transaction sharing the stored
+// records (Tx.ShareRecords) — and tallied by walking the records with the
+// op's relation names.
+
+// view runs fn in a read-only transaction that shares stored records.
+func (s *Session) view(ctx context.Context, fn func(tx *engine.Tx) error) error {
+	return s.db.View(ctx, func(tx *engine.Tx) error {
+		tx.ShareRecords(true)
+		return fn(tx)
+	})
+}
 
 // OrderCustomer implements workload.Session (Q1): GET /Orders/{id}/customer.
-func (s *Session) OrderCustomer(ctx context.Context, orderID int64) (workload.Tally, error) {
-	v, err := s.db.RelatedGet(ctx, modelOrder, float64(orderID), relCustomer, nil)
-	if err != nil {
-		return workload.Tally{}, err
-	}
-	return tally(v)
+func (s *Session) OrderCustomer(ctx context.Context, orderID int64) (t workload.Tally, err error) {
+	err = s.view(ctx, func(tx *engine.Tx) error {
+		v, err := tx.RelatedGet(modelOrder, float64(orderID), relCustomer, nil)
+		if err == nil {
+			t, err = tally(v)
+		}
+		return err
+	})
+	return t, err
 }
 
 // CustomerOrders implements workload.Session (Q2): GET /Customers/{id}/orders
 // ordered by id.
-func (s *Session) CustomerOrders(ctx context.Context, customerID int64) (workload.Tally, error) {
-	v, err := s.db.RelatedGet(ctx, modelCustomer, float64(customerID), relOrders, orderByID)
-	if err != nil {
-		return workload.Tally{}, err
-	}
-	return tally(v)
+func (s *Session) CustomerOrders(ctx context.Context, customerID int64) (t workload.Tally, err error) {
+	err = s.view(ctx, func(tx *engine.Tx) error {
+		v, err := tx.RelatedGet(modelCustomer, float64(customerID), relOrders, orderByID)
+		if err == nil {
+			t, err = tally(v)
+		}
+		return err
+	})
+	return t, err
 }
 
 // find runs Find and tallies the records.
-func (s *Session) find(ctx context.Context, model string, f map[string]any, rels ...string) (workload.Tally, error) {
-	recs, err := s.db.Find(ctx, model, f)
-	if err != nil {
-		return workload.Tally{}, err
-	}
-	return tally(recs, rels...)
+func (s *Session) find(ctx context.Context, model string, f map[string]any, rels ...string) (t workload.Tally, err error) {
+	err = s.view(ctx, func(tx *engine.Tx) error {
+		recs, err := tx.Find(model, f)
+		if err == nil {
+			t, err = tally(recs, rels...)
+		}
+		return err
+	})
+	return t, err
 }
 
 // CustomersWithOrders implements workload.Session (Q3).
@@ -210,7 +230,12 @@ func (s *Session) Alternates() []workload.Alternate {
 // SetStatus implements workload.Session (Q7, Q8): one PatchByID, its own
 // transaction, synced as the store is configured.
 func (s *Session) SetStatus(ctx context.Context, orderID int64, status string) (workload.Tally, error) {
-	rec, err := s.db.PatchByID(ctx, modelOrder, float64(orderID), map[string]any{"status": status})
+	var rec map[string]any
+	err := s.db.Update(ctx, func(tx *engine.Tx) (err error) {
+		tx.ShareRecords(true) // the answer is only read
+		rec, err = tx.PatchByID(modelOrder, float64(orderID), map[string]any{"status": status})
+		return err
+	})
 	if err != nil {
 		if errors.Is(err, engine.ErrNotFound) {
 			return workload.Tally{}, nil

@@ -1,0 +1,265 @@
+package engine
+
+import (
+	"github.com/relstore/relstore/filter"
+)
+
+// A full scan of a store that keeps records encoded (Pebble) decodes every
+// record it visits, and a selective where clause throws most of them away
+// (Q4 of the benchmark workload keeps one order in five). A prefilter tests
+// the clause on the few properties it reads, decoded alone from the stored
+// bytes, and lets the scan skip the full decode of a record that cannot
+// match. It never decides a match: a record that passes is decoded whole
+// and tested again, so the answer is the clause's own.
+
+// prefilter is the where clause of one scan, tested on the stored bytes of
+// a record. It is used by one goroutine (its scratch map is reused).
+type prefilter struct {
+	names []string // the top-level properties the clause reads
+	cw    *filter.Compiled
+	m     map[string]any // scratch: the decoded properties of one record
+}
+
+// maxPrefilterNames bounds the properties a prefilter decodes; a clause
+// reading more is tested on the whole record only.
+const maxPrefilterNames = 8
+
+// newPrefilter returns the prefilter of where (compiled as cw), or nil when
+// it has none: no clause, a clause with a relation condition (whose answer
+// depends on other records), or one reading more than maxPrefilterNames
+// properties. A pure clause reads nothing of a record but the values at the
+// paths of its conditions, so its answer on the record's properties named
+// by the paths' first elements is its answer on the record.
+func newPrefilter(where filter.Node, cw *filter.Compiled) *prefilter {
+	if where == nil {
+		return nil
+	}
+	var names []string
+	var walk func(n filter.Node) bool
+	walk = func(n filter.Node) bool {
+		switch x := n.(type) {
+		case *filter.And:
+			for _, c := range x.Nodes {
+				if !walk(c) {
+					return false
+				}
+			}
+			return true
+		case *filter.Or:
+			for _, c := range x.Nodes {
+				if !walk(c) {
+					return false
+				}
+			}
+			return true
+		case *filter.Cond:
+			if len(x.Path) == 0 {
+				return false
+			}
+			for _, s := range names {
+				if s == x.Path[0] {
+					return true
+				}
+			}
+			names = append(names, x.Path[0])
+			return len(names) <= maxPrefilterNames
+		}
+		return false
+	}
+	if !walk(where) || len(names) == 0 {
+		return nil
+	}
+	return &prefilter{names: names, cw: cw, m: make(map[string]any, len(names))}
+}
+
+// pass reports whether the record stored as raw may match: false only when
+// the clause, tested on the record's properties it reads, fails. Bytes it
+// cannot read (corrupt, or of a shape it does not handle) pass, for the
+// full decode to report or handle.
+func (p *prefilter) pass(raw []byte) bool {
+	if p == nil {
+		return true
+	}
+	clear(p.m)
+	if !decodeFields(raw, p.names, p.m) {
+		return true
+	}
+	ok, err := p.cw.Match(p.m, nil)
+	return ok || err != nil
+}
+
+// decodeFields decodes into m the top-level properties of the stored record
+// b named in names, skipping every other value undecoded (a later duplicate
+// key wins, as in a full decode). It returns false when b is not a record
+// it can read so: corrupt bytes, or a key that is not a string.
+func decodeFields(b []byte, names []string, m map[string]any) bool {
+	d := mpDecoder{b: b}
+	if len(b) == 0 {
+		return false
+	}
+	c := b[0]
+	d.off = 1
+	if isExt(c) {
+		skip := 1 + extLenBytes(c)
+		if len(b)-d.off < skip+1 {
+			return false
+		}
+		d.off += skip
+		c = b[d.off]
+		d.off++
+	}
+	if c == mpNil {
+		return d.off == len(b)
+	}
+	n, ok, err := d.mapLen(c)
+	if err != nil || !ok || n < 0 || n > (len(b)-d.off)/2 {
+		return false
+	}
+	for range n {
+		k, ok := d.rawKey()
+		if !ok {
+			return false
+		}
+		i := -1
+		for j, s := range names {
+			if string(k) == s { // no allocation
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			if !d.skip(1) {
+				return false
+			}
+			continue
+		}
+		v, err := d.value(1)
+		if err != nil {
+			return false
+		}
+		m[names[i]] = v
+	}
+	return d.off == len(b)
+}
+
+// rawKey reads a map key of string or bin type (nil reads as ""), as the
+// full decoder does, without interning it; ok is false for any other key
+// type or truncated input.
+func (d *mpDecoder) rawKey() ([]byte, bool) {
+	if !d.need(1) {
+		return nil, false
+	}
+	c := d.b[d.off]
+	d.off++
+	var n int
+	ok := true
+	switch {
+	case c >= 0xa0 && c <= 0xbf:
+		n = int(c & 0x1f)
+	case c == mpStr8 || c == mpBin8:
+		n, ok = d.u8()
+	case c == mpStr16 || c == mpBin16:
+		n, ok = d.u16()
+	case c == mpStr32 || c == mpBin32:
+		var v uint32
+		v, ok = d.u32()
+		n = int(v)
+	case c == mpNil:
+		return nil, true
+	default:
+		return nil, false
+	}
+	if !ok || !d.need(n) {
+		return nil, false
+	}
+	k := d.b[d.off : d.off+n]
+	d.off += n
+	return k, true
+}
+
+// skip moves past one value (depth is the nesting level of the container
+// it is in) without decoding it; false on corrupt input.
+func (d *mpDecoder) skip(depth int) bool {
+	if !d.need(1) {
+		return false
+	}
+	c := d.b[d.off]
+	d.off++
+	switch {
+	case c <= 0x7f || c >= 0xe0:
+		return true
+	case c <= 0x8f:
+		return d.skipN(2*int(c&0x0f), depth+1)
+	case c <= 0x9f:
+		return d.skipN(int(c&0x0f), depth+1)
+	case c <= 0xbf:
+		return d.skipBytes(int(c & 0x1f))
+	}
+	switch c {
+	case mpNil, mpFalse, mpTrue:
+		return true
+	case mpUint8, mpInt8:
+		return d.skipBytes(1)
+	case mpUint16, mpInt16:
+		return d.skipBytes(2)
+	case mpFloat32, mpUint32, mpInt32:
+		return d.skipBytes(4)
+	case mpFloat64, mpUint64, mpInt64:
+		return d.skipBytes(8)
+	case mpStr8, mpBin8:
+		n, ok := d.u8()
+		return ok && d.skipBytes(n)
+	case mpStr16, mpBin16:
+		n, ok := d.u16()
+		return ok && d.skipBytes(n)
+	case mpStr32, mpBin32:
+		n, ok := d.u32()
+		return ok && d.skipBytes(int(n))
+	case mpArray16:
+		n, ok := d.u16()
+		return ok && d.skipN(n, depth+1)
+	case mpArray32:
+		n, ok := d.u32()
+		return ok && d.skipN(int(n), depth+1)
+	case mpMap16:
+		n, ok := d.u16()
+		return ok && d.skipN(2*n, depth+1)
+	case mpMap32:
+		n, ok := d.u32()
+		return ok && d.skipN(2*int(n), depth+1)
+	case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16:
+		return d.skipBytes(1 + 1<<(c-mpFixExt1))
+	case mpExt8:
+		n, ok := d.u8()
+		return ok && d.skipBytes(1+n)
+	case mpExt16:
+		n, ok := d.u16()
+		return ok && d.skipBytes(1+n)
+	case mpExt32:
+		n, ok := d.u32()
+		return ok && d.skipBytes(1+int(n))
+	}
+	return false
+}
+
+// skipN skips n values of a container at depth.
+func (d *mpDecoder) skipN(n, depth int) bool {
+	if depth > maxNesting || n < 0 || n > len(d.b)-d.off {
+		return false
+	}
+	for range n {
+		if !d.skip(depth) {
+			return false
+		}
+	}
+	return true
+}
+
+// skipBytes skips n bytes.
+func (d *mpDecoder) skipBytes(n int) bool {
+	if !d.need(n) {
+		return false
+	}
+	d.off += n
+	return true
+}
