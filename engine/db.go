@@ -62,6 +62,7 @@ type DB struct {
 	writeMu sync.Mutex   // one write transaction at a time
 	stateMu sync.RWMutex // guards cur against the commit swap
 	cur     *state
+	snaps   snapshots // the storage snapshot read transactions of cur share
 
 	closed atomic.Bool
 	subs   subscribers
@@ -253,6 +254,9 @@ func (db *DB) Close() error {
 	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
+	db.stateMu.Lock()
+	db.retireSnapshot()
+	db.stateMu.Unlock()
 	if err := db.st.SyncWAL(); err != nil {
 		db.st.Close()
 		return err

@@ -171,6 +171,7 @@ func (db *DB) Define(set *schema.Set) error {
 	b := ov.Batch()
 	db.stateMu.Lock()
 	err = db.st.Apply(b, !db.opts.NoSync)
+	db.retireSnapshot()
 	if err == nil {
 		db.cur = next
 		if db.memRecords {

@@ -119,6 +119,10 @@ func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[
 		return out, nil
 	}
 	type pos struct{ parent, idx int }
+	total := 0
+	for _, rows := range kept {
+		total += len(rows)
+	}
 	byModel := map[*modelState][]pos{}
 	var order []*modelState
 	for i, rows := range kept {
@@ -126,12 +130,17 @@ func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[
 		if tms == nil {
 			continue
 		}
-		if _, ok := byModel[tms]; !ok {
+		ps, ok := byModel[tms]
+		if !ok {
 			order = append(order, tms)
+			// One target model but for polymorphic relations: room for
+			// every child.
+			ps = make([]pos, 0, total)
 		}
 		for j := range rows {
-			byModel[tms] = append(byModel[tms], pos{i, j})
+			ps = append(ps, pos{i, j})
 		}
+		byModel[tms] = ps
 		out[i] = make([]map[string]any, len(rows))
 	}
 	for _, tms := range order {

@@ -170,6 +170,14 @@ func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, ke
 				return false
 			}
 			if rec != nil {
+				if len(all) == cap(all) {
+					// A fresh slice, not a grown copy: the groups made so
+					// far keep their windows of the old one; only this
+					// key's rows move.
+					next := make([]row, len(all)-start, max(2*cap(all), 8))
+					copy(next, all[start:])
+					all, start = next, 0
+				}
 				all = append(all, row{pk: pk, rec: rec}) // tree items are immutable
 			}
 			return true

@@ -99,7 +99,15 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 		tx.reader = noReader{}
 		return tx, nil
 	}
-	snap, err := db.st.NewSnapshot()
+	var snap storage.Snapshot
+	var err error
+	if needSnapshot {
+		// Its own, fresh: Check compares the caches with what storage
+		// holds now, even if something wrote behind the DB's back.
+		snap, err = db.st.NewSnapshot()
+	} else {
+		snap, err = db.acquireSnapshot()
+	}
 	db.stateMu.RUnlock()
 	if err != nil {
 		return nil, err
@@ -189,6 +197,7 @@ func (tx *Tx) Commit() error {
 	}
 	db.stateMu.Lock()
 	err := db.st.Apply(b, false)
+	db.retireSnapshot()
 	if err == nil {
 		db.cur = &next
 		db.advancePoints(tx.st, &next, tx.recWrites)
@@ -247,6 +256,7 @@ func (tx *Tx) commitCountersOnly() error {
 	}
 	db.stateMu.Lock()
 	err := db.st.Apply(b, !db.opts.NoSync)
+	db.retireSnapshot()
 	if err == nil {
 		db.cur = &next
 		db.advancePoints(tx.st, &next, nil)

@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/relstore/relstore/storage"
+)
+
+// TestSharedSnapshot: read transactions of one state share one storage
+// snapshot, a commit makes the next reader take a new one, an older reader
+// keeps reading its state, and a snapshot closes with its last reader.
+func TestSharedSnapshot(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Item", "properties": {"id": {"type": "number", "id": true}, "n": "number"}}`)
+		_, err := db.Create(ctx, "Item", map[string]any{"id": 1.0, "n": 1.0})
+		require.NoError(t, err)
+
+		shared := func(tx *Tx) *sharedSnap {
+			if tx.snap == nil {
+				return nil // memory stores read the state, no snapshot
+			}
+			return tx.snap.(*snapRef).s
+		}
+		a, err := db.begin(ctx, false, false)
+		require.NoError(t, err)
+		b, err := db.begin(ctx, false, false)
+		require.NoError(t, err)
+		if db.memRecords {
+			require.Nil(t, a.snap)
+			a.Rollback()
+			b.Rollback()
+			return
+		}
+		s1 := shared(a)
+		require.Same(t, s1, shared(b), "readers of one state share its snapshot")
+		require.EqualValues(t, 3, s1.refs.Load(), "the DB's reference and two readers'")
+
+		_, err = db.PatchByID(ctx, "Item", 1.0, map[string]any{"n": 2.0})
+		require.NoError(t, err)
+		require.EqualValues(t, 2, s1.refs.Load(), "the commit dropped the DB's reference")
+
+		c, err := db.begin(ctx, false, false)
+		require.NoError(t, err)
+		s2 := shared(c)
+		require.NotSame(t, s1, s2, "a reader after the commit takes a new snapshot")
+		read := func(tx *Tx) any {
+			recs, err := tx.Find("Item", nil)
+			require.NoError(t, err)
+			require.Len(t, recs, 1)
+			return recs[0]["n"]
+		}
+		require.Equal(t, 1.0, read(a), "an older reader keeps its state")
+		require.Equal(t, 2.0, read(c))
+
+		a.Rollback()
+		require.NoError(t, b.Commit())
+		require.EqualValues(t, 0, s1.refs.Load())
+		_, err = s1.snap.Get([]byte("x"))
+		require.ErrorIs(t, err, storage.ErrClosed, "the last reader closed the old snapshot")
+		require.ErrorIs(t, b.snap.Close(), storage.ErrClosed, "a reference closes once")
+		c.Rollback()
+		require.EqualValues(t, 1, s2.refs.Load(), "the DB keeps the current state's snapshot")
+		require.NoError(t, db.Close())
+		require.EqualValues(t, 0, s2.refs.Load(), "Close releases it")
+	})
+}
