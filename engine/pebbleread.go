@@ -16,6 +16,10 @@ import (
 //
 // Write transactions keep using Get: their reads must see their own writes
 // through the storage overlay.
+//
+// Read transactions of one state share its snapshot (snapshot.go), and a
+// finished transaction leaves its iterator to the next one: a stream of
+// short reads between two commits builds an iterator or two in all.
 
 // recordReader is the lazily created record iterator of a read-only
 // transaction, with a buffer for the keys it seeks.
@@ -31,6 +35,12 @@ type recordReader struct {
 // one or two records (a belongsTo lookup) is cheaper without it.
 const iterAfterGets = 2
 
+// iterAfterReaders is how many transactions a shared snapshot serves before
+// a transaction without an idle iterator to take builds one from its first
+// read: the state is being read more than written, and the iterator, left
+// to the next transactions, pays for itself.
+const iterAfterReaders = 4
+
 // recordRange bounds every record key of the store (the tagRecord keys).
 var (
 	recordRangeLower = []byte{tagRecord}
@@ -44,6 +54,22 @@ var (
 // returns, and decodeCached clones the bytes it caches).
 func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err error) {
 	rr := &tx.recReader
+	if rr.it == nil && !tx.write && rr.gets == 0 {
+		if ref, ok := tx.snap.(*snapRef); ok && !ref.closed {
+			// An iterator an earlier transaction of the same state left:
+			// no Gets, no building. When there is none but the state has
+			// had readers already, build one now: it serves this
+			// transaction and then the next ones.
+			rr.it = ref.takeIter()
+			if rr.it == nil && ref.s.readers.Load() > iterAfterReaders {
+				it, err := tx.snap.NewIter(storage.IterOptions{Lower: recordRangeLower, Upper: recordRangeUpper})
+				if err != nil {
+					return nil, nil, err
+				}
+				rr.it = it
+			}
+		}
+	}
 	if tx.write || tx.snap == nil || (rr.it == nil && rr.gets < iterAfterGets) {
 		rr.gets++
 		key = recordKey(ms.prefix, pk)
@@ -76,10 +102,17 @@ func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err e
 }
 
 // closeRecordReader releases the record iterator of a read-only
-// transaction, if it made one. It must run before the snapshot is closed.
+// transaction, if it has one: back to its shared snapshot for the next
+// transaction, or closed. It must run before the snapshot is released.
 func (tx *Tx) closeRecordReader() {
-	if rr := &tx.recReader; rr.it != nil {
-		rr.it.Close()
-		rr.it = nil
+	rr := &tx.recReader
+	if rr.it == nil {
+		return
 	}
+	if ref, ok := tx.snap.(*snapRef); ok && !ref.closed {
+		ref.putIter(rr.it)
+	} else {
+		rr.it.Close()
+	}
+	rr.it = nil
 }

@@ -25,14 +25,71 @@ import (
 type sharedSnap struct {
 	snap storage.Snapshot
 	refs atomic.Int64
+
+	// iters are record iterators on snap that transactions have finished
+	// with (pebbleread.go): the next transaction reuses one instead of
+	// building its own. Guarded by mu.
+	mu    sync.Mutex
+	iters []storage.Iterator
+	// readers counts the transactions that have taken the snapshot.
+	readers atomic.Int64
 }
 
-// release drops one reference, closing the snapshot with the last.
+// maxPooledIters bounds the idle record iterators a shared snapshot keeps
+// (one per concurrent reader is enough; more are closed).
+const maxPooledIters = 16
+
+// release drops one reference, closing the snapshot (and its idle
+// iterators first) with the last.
 func (s *sharedSnap) release() error {
-	if s.refs.Add(-1) == 0 {
-		return s.snap.Close()
+	if s.refs.Add(-1) != 0 {
+		return nil
 	}
-	return nil
+	s.mu.Lock()
+	iters := s.iters
+	s.iters = nil
+	s.mu.Unlock()
+	var first error
+	for _, it := range iters {
+		if err := it.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	if err := s.snap.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+// takeIter returns an idle record iterator of the snapshot, or nil.
+func (r *snapRef) takeIter() storage.Iterator {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.iters)
+	if n == 0 {
+		return nil
+	}
+	it := s.iters[n-1]
+	s.iters[n-1] = nil
+	s.iters = s.iters[:n-1]
+	return it
+}
+
+// putIter hands a record iterator made on the snapshot back for the next
+// transaction (closing it when enough are idle). The caller holds its
+// reference still, so the snapshot is open.
+func (r *snapRef) putIter(it storage.Iterator) {
+	s := r.s
+	s.mu.Lock()
+	if len(s.iters) < maxPooledIters {
+		s.iters = append(s.iters, it)
+		it = nil
+	}
+	s.mu.Unlock()
+	if it != nil {
+		it.Close()
+	}
 }
 
 // snapRef is one transaction's reference to a shared snapshot: a
@@ -80,6 +137,7 @@ type snapshots struct {
 func (db *DB) acquireSnapshot() (storage.Snapshot, error) {
 	if s := db.snaps.cur.Load(); s != nil {
 		s.refs.Add(1)
+		s.readers.Add(1)
 		return &snapRef{s: s}, nil
 	}
 	db.snaps.mu.Lock()
@@ -95,6 +153,7 @@ func (db *DB) acquireSnapshot() (storage.Snapshot, error) {
 		db.snaps.cur.Store(s)
 	}
 	s.refs.Add(1)
+	s.readers.Add(1)
 	return &snapRef{s: s}, nil
 }
 

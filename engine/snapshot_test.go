@@ -62,7 +62,31 @@ func TestSharedSnapshot(t *testing.T) {
 		require.ErrorIs(t, b.snap.Close(), storage.ErrClosed, "a reference closes once")
 		c.Rollback()
 		require.EqualValues(t, 1, s2.refs.Load(), "the DB keeps the current state's snapshot")
+
+		// Readers of a much-read state leave their record iterators to the
+		// next ones: the same iterator serves them in turn.
+		_, err = db.Create(ctx, "Item", map[string]any{"id": 2.0, "n": 20.0})
+		require.NoError(t, err)
+		var seen []any
+		for i := range 2 * iterAfterReaders {
+			tx, err := db.begin(ctx, false, false)
+			require.NoError(t, err)
+			rec, err := tx.FindByID("Item", float64(1+i%2), nil)
+			require.NoError(t, err)
+			require.Equal(t, []float64{2, 20}[i%2], rec["n"])
+			if it := tx.recReader.it; it != nil {
+				seen = append(seen, it)
+			}
+			require.NoError(t, tx.Commit())
+		}
+		s3 := db.snaps.cur.Load()
+		require.NotEmpty(t, seen, "a reader built an iterator")
+		for _, it := range seen {
+			require.Same(t, seen[0], it, "and the next ones reused it")
+		}
+		require.Len(t, s3.iters, 1, "idle, with the snapshot")
 		require.NoError(t, db.Close())
-		require.EqualValues(t, 0, s2.refs.Load(), "Close releases it")
+		require.EqualValues(t, 0, s3.refs.Load(), "Close releases it")
+		require.Empty(t, s3.iters, "and closes its idle iterators")
 	})
 }
