@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/index"
@@ -123,7 +124,14 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 		}
 	}
 	// One sorted pass of point reads, each record read once.
-	slices.SortStableFunc(hits, func(a, b hit) int { return bytes.Compare(a.pk, b.pk) })
+	// A record under several keys (an array value) is in several
+	// groups, each filled in primary-key order: ties need no stable order.
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := bytes.Compare(a.pk, b.pk); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
 	var lastPK []byte
 	var lastRec map[string]any
 	for _, h := range hits {
