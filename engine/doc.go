@@ -13,7 +13,11 @@
 // storage batch, publishes the new B-trees, and then waits for the WAL sync
 // outside the writer lock, so that concurrent writers share fsyncs. A read
 // transaction (DB.View, or each read operation) sees one storage snapshot
-// and the B-trees published with it, and never blocks writers.
+// and the B-trees published with it, and never blocks writers. Read
+// transactions that begin between the same two commits share that snapshot
+// and, on Pebble, reuse each other's record iterators (snapshot.go,
+// pebbleread.go); a full scan on Pebble tests its where clause on the
+// properties it reads before decoding a whole record (prefilter.go).
 //
 // The persisted index entries are the truth; the in-memory B-trees are a
 // cache loaded from them at Open. On a memory store the engine also keeps
