@@ -144,6 +144,11 @@ func (db *DB) acquireSnapshot() (storage.Snapshot, error) {
 	defer db.snaps.mu.Unlock()
 	s := db.snaps.cur.Load()
 	if s == nil {
+		if db.closed.Load() {
+			// Close has retired the last shared snapshot (it sets closed
+			// first): one taken now would keep the DB's reference forever.
+			return nil, ErrClosed
+		}
 		snap, err := db.st.NewSnapshot()
 		if err != nil {
 			return nil, err

@@ -88,5 +88,9 @@ func TestSharedSnapshot(t *testing.T) {
 		require.NoError(t, db.Close())
 		require.EqualValues(t, 0, s3.refs.Load(), "Close releases it")
 		require.Empty(t, s3.iters, "and closes its idle iterators")
+		db.stateMu.RLock()
+		_, err = db.acquireSnapshot()
+		db.stateMu.RUnlock()
+		require.ErrorIs(t, err, ErrClosed, "no shared snapshot is taken after Close")
 	})
 }
