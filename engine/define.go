@@ -171,9 +171,8 @@ func (db *DB) Define(set *schema.Set) error {
 	b := ov.Batch()
 	db.stateMu.Lock()
 	err = db.st.Apply(b, !db.opts.NoSync)
-	db.retireSnapshot()
 	if err == nil {
-		db.cur = next
+		db.publish(next)
 		if db.memRecords {
 			db.rebuildPoints(next)
 		}

@@ -325,32 +325,12 @@ func (d *mpDecoder) truncated() error { return d.fail(whatTruncated) }
 // the library reads as a nil map) and nothing after it.
 func decodeRecordBytes(b []byte) (map[string]any, error) {
 	d := mpDecoder{b: b}
-	if len(b) == 0 {
-		return nil, d.truncated()
-	}
-	c := b[0]
-	d.off = 1
-	if isExt(c) {
-		// The library skips an extension header in front of a map
-		// (its DecodeMapLen); so do we.
-		skip := 1 + extLenBytes(c)
-		if len(b)-d.off < skip+1 {
-			return nil, d.truncated()
-		}
-		d.off += skip
-		c = b[d.off]
-		d.off++
+	n, isNil, err := d.recordHeader()
+	if err != nil {
+		return nil, err
 	}
 	var m map[string]any
-	if c != mpNil {
-		n, ok, err := d.mapLen(c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			d.off--
-			return nil, d.fail(fmt.Sprintf("type code %#x where a record map belongs", c))
-		}
+	if !isNil {
 		if m, err = d.mapBody(n, 1); err != nil {
 			return nil, err
 		}
@@ -359,6 +339,39 @@ func decodeRecordBytes(b []byte) (map[string]any, error) {
 		return nil, d.fail(fmt.Sprintf("%d trailing bytes", len(b)-d.off))
 	}
 	return m, nil
+}
+
+// recordHeader reads the head of a stored record: the number of pairs of
+// its map, or isNil for a nil record (read as a nil map).
+func (d *mpDecoder) recordHeader() (n int, isNil bool, err error) {
+	if !d.need(1) {
+		return 0, false, d.truncated()
+	}
+	c := d.b[d.off]
+	d.off++
+	if isExt(c) {
+		// The library skips an extension header in front of a map
+		// (its DecodeMapLen); so do we.
+		skip := 1 + extLenBytes(c)
+		if len(d.b)-d.off < skip+1 {
+			return 0, false, d.truncated()
+		}
+		d.off += skip
+		c = d.b[d.off]
+		d.off++
+	}
+	if c == mpNil {
+		return 0, true, nil
+	}
+	n, ok, err := d.mapLen(c)
+	if err != nil {
+		return 0, false, err
+	}
+	if !ok {
+		d.off--
+		return 0, false, d.fail(fmt.Sprintf("type code %#x where a record map belongs", c))
+	}
+	return n, false, nil
 }
 
 func isExt(c byte) bool {

@@ -41,11 +41,9 @@ const iterAfterGets = 2
 // to the next transactions, pays for itself.
 const iterAfterReaders = 4
 
-// recordRange bounds every record key of the store (the tagRecord keys).
-var (
-	recordRangeLower = []byte{tagRecord}
-	recordRangeUpper = []byte{tagRecord + 1}
-)
+// recordIterOptions bound a record iterator to every record key of the
+// store (the tagRecord keys).
+var recordIterOptions = storage.IterOptions{Lower: []byte{tagRecord}, Upper: []byte{tagRecord + 1}}
 
 // readRecordBytes returns the storage key of the record of ms at pk and
 // its stored bytes, or storage.ErrNotFound when there is none. On the
@@ -62,11 +60,9 @@ func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err e
 			// transaction and then the next ones.
 			rr.it = ref.takeIter()
 			if rr.it == nil && ref.s.readers.Load() > iterAfterReaders {
-				it, err := tx.snap.NewIter(storage.IterOptions{Lower: recordRangeLower, Upper: recordRangeUpper})
-				if err != nil {
+				if rr.it, err = tx.snap.NewIter(recordIterOptions); err != nil {
 					return nil, nil, err
 				}
-				rr.it = it
 			}
 		}
 	}
@@ -77,11 +73,9 @@ func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err e
 		return key, raw, err
 	}
 	if rr.it == nil {
-		it, err := tx.snap.NewIter(storage.IterOptions{Lower: recordRangeLower, Upper: recordRangeUpper})
-		if err != nil {
+		if rr.it, err = tx.snap.NewIter(recordIterOptions); err != nil {
 			return nil, nil, err
 		}
-		rr.it = it
 	}
 	rr.key = append(append(rr.key[:0], ms.prefix...), pk...)
 	key = rr.key

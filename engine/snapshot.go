@@ -16,8 +16,9 @@ import (
 // compactions (about 8% of a belongsTo lookup right after a bulk load).
 //
 // A snapshot taken while db.cur is a state (under stateMu's read lock)
-// holds exactly that state's writes: a commit applies its batch and swaps
-// db.cur under the write lock, then retires the shared snapshot.
+// holds exactly that state's writes: a commit applies its batch and
+// publishes the next state under the write lock, which retires the shared
+// snapshot.
 
 // sharedSnap is a storage snapshot shared by the read transactions of one
 // state, with its reference count (the DB holds one while the state is
@@ -162,9 +163,17 @@ func (db *DB) acquireSnapshot() (storage.Snapshot, error) {
 	return &snapRef{s: s}, nil
 }
 
+// publish makes next the current state, after its writes were applied to
+// storage, and retires the shared snapshot of the state it replaces. The
+// caller holds db.stateMu's write lock.
+func (db *DB) publish(next *state) {
+	db.cur = next
+	db.retireSnapshot()
+}
+
 // retireSnapshot drops the DB's reference to the shared snapshot: the next
-// reader takes a new one. The caller holds db.stateMu's write lock and
-// calls it whenever db.cur changes (and on Close).
+// reader takes a new one. The caller holds db.stateMu's write lock; publish
+// and Close call it.
 func (db *DB) retireSnapshot() {
 	if s := db.snaps.cur.Swap(nil); s != nil {
 		_ = s.release() // a snapshot's Close fails only on a closed store

@@ -197,9 +197,8 @@ func (tx *Tx) Commit() error {
 	}
 	db.stateMu.Lock()
 	err := db.st.Apply(b, false)
-	db.retireSnapshot()
 	if err == nil {
-		db.cur = &next
+		db.publish(&next)
 		db.advancePoints(tx.st, &next, tx.recWrites)
 	}
 	db.stateMu.Unlock()
@@ -256,9 +255,8 @@ func (tx *Tx) commitCountersOnly() error {
 	}
 	db.stateMu.Lock()
 	err := db.st.Apply(b, !db.opts.NoSync)
-	db.retireSnapshot()
 	if err == nil {
-		db.cur = &next
+		db.publish(&next)
 		db.advancePoints(tx.st, &next, nil)
 	}
 	db.stateMu.Unlock()

@@ -345,6 +345,21 @@ func compileLeaf(c *Cond) leafPred {
 	return generic
 }
 
+// typedLeaf is the shape of most leaves: a value of the operand's type T
+// is tested by test, a null or missing value answers absent, and any other
+// value goes to generic.
+func typedLeaf[T any](test func(y T) bool, absent bool, generic leafPred) leafPred {
+	return func(v any, present bool) bool {
+		if y, ok := v.(T); ok {
+			return test(y)
+		}
+		if !present || v == nil {
+			return absent
+		}
+		return generic(v, present)
+	}
+}
+
 func eqLeaf(c *Cond, generic leafPred) leafPred {
 	switch x := c.Value.(type) {
 	case nil:
@@ -360,45 +375,13 @@ func eqLeaf(c *Cond, generic leafPred) leafPred {
 			return generic(v, present)
 		}
 	case string:
-		return func(v any, present bool) bool {
-			if y, ok := v.(string); ok {
-				return x == y
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y string) bool { return x == y }, false, generic)
 	case float64:
-		return func(v any, present bool) bool {
-			if y, ok := v.(float64); ok {
-				return x == y || (x != x && y != y)
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y float64) bool { return x == y || (x != x && y != y) }, false, generic)
 	case bool:
-		return func(v any, present bool) bool {
-			if y, ok := v.(bool); ok {
-				return x == y
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y bool) bool { return x == y }, false, generic)
 	case time.Time:
-		return func(v any, present bool) bool {
-			if y, ok := v.(time.Time); ok {
-				return x.Equal(y)
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(x.Equal, false, generic)
 	}
 	return generic
 }
@@ -419,45 +402,14 @@ func neqLeaf(c *Cond, generic leafPred) leafPred {
 			return generic(v, present)
 		}
 	case string:
-		return func(v any, present bool) bool {
-			if y, ok := v.(string); ok {
-				return x != y
-			}
-			if !present || v == nil {
-				return true
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y string) bool { return x != y }, true, generic)
 	case float64:
-		return func(v any, present bool) bool {
-			if y, ok := v.(float64); ok {
-				return x-y != 0 // NaN differences match too
-			}
-			if !present || v == nil {
-				return true
-			}
-			return generic(v, present)
-		}
+		// NaN differences match too.
+		return typedLeaf(func(y float64) bool { return x-y != 0 }, true, generic)
 	case bool:
-		return func(v any, present bool) bool {
-			if y, ok := v.(bool); ok {
-				return x != y
-			}
-			if !present || v == nil {
-				return true
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y bool) bool { return x != y }, true, generic)
 	case time.Time:
-		return func(v any, present bool) bool {
-			if y, ok := v.(time.Time); ok {
-				return !x.Equal(y)
-			}
-			if !present || v == nil {
-				return true
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y time.Time) bool { return !x.Equal(y) }, true, generic)
 	}
 	return generic
 }
@@ -467,36 +419,14 @@ func neqLeaf(c *Cond, generic leafPred) leafPred {
 func orderLeaf(operand any, mask uint8, generic leafPred) leafPred {
 	switch x := operand.(type) {
 	case string:
-		return func(v any, present bool) bool {
-			if y, ok := v.(string); ok {
-				return maskHas(mask, strings.Compare(y, x))
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y string) bool { return maskHas(mask, strings.Compare(y, x)) }, false, generic)
 	case float64:
-		return func(v any, present bool) bool {
-			if y, ok := v.(float64); ok {
-				s, ok := floatSign(y, x)
-				return ok && maskHas(mask, s)
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y float64) bool {
+			s, ok := floatSign(y, x)
+			return ok && maskHas(mask, s)
+		}, false, generic)
 	case time.Time:
-		return func(v any, present bool) bool {
-			if y, ok := v.(time.Time); ok {
-				return maskHas(mask, y.Compare(x))
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
-		}
+		return typedLeaf(func(y time.Time) bool { return maskHas(mask, y.Compare(x)) }, false, generic)
 	}
 	return generic
 }
@@ -509,46 +439,17 @@ func betweenLeaf(c *Cond, generic leafPred) leafPred {
 	}
 	switch lo := bounds[0].(type) {
 	case string:
-		hi, ok := bounds[1].(string)
-		if !ok {
-			return generic
-		}
-		return func(v any, present bool) bool {
-			if y, ok := v.(string); ok {
-				return y >= lo && y <= hi
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
+		if hi, ok := bounds[1].(string); ok {
+			return typedLeaf(func(y string) bool { return y >= lo && y <= hi }, false, generic)
 		}
 	case float64:
-		hi, ok := bounds[1].(float64)
-		if !ok {
-			return generic
-		}
-		return func(v any, present bool) bool {
-			if y, ok := v.(float64); ok {
-				return y-lo >= 0 && y-hi <= 0 // NaN differences never match
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
+		if hi, ok := bounds[1].(float64); ok {
+			// NaN differences never match.
+			return typedLeaf(func(y float64) bool { return y-lo >= 0 && y-hi <= 0 }, false, generic)
 		}
 	case time.Time:
-		hi, ok := bounds[1].(time.Time)
-		if !ok {
-			return generic
-		}
-		return func(v any, present bool) bool {
-			if y, ok := v.(time.Time); ok {
-				return y.Compare(lo) >= 0 && y.Compare(hi) <= 0
-			}
-			if !present || v == nil {
-				return false
-			}
-			return generic(v, present)
+		if hi, ok := bounds[1].(time.Time); ok {
+			return typedLeaf(func(y time.Time) bool { return y.Compare(lo) >= 0 && y.Compare(hi) <= 0 }, false, generic)
 		}
 	}
 	return generic
@@ -605,22 +506,16 @@ func inList[T string | float64](items []T, want, nullish bool, generic leafPred)
 			set[it] = struct{}{}
 		}
 	}
-	return func(v any, present bool) bool {
-		if y, ok := v.(T); ok {
-			if set != nil {
-				_, found := set[y]
-				return found == want
-			}
-			for _, it := range items {
-				if it == y {
-					return want
-				}
-			}
-			return !want
+	return typedLeaf(func(y T) bool {
+		if set != nil {
+			_, found := set[y]
+			return found == want
 		}
-		if !present || v == nil {
-			return nullish
+		for _, it := range items {
+			if it == y {
+				return want
+			}
 		}
-		return generic(v, present)
-	}
+		return !want
+	}, nullish, generic)
 }

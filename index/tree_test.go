@@ -59,6 +59,18 @@ func TestTree_CopyIsolation(t *testing.T) {
 	require.Equal(t, [][]byte{[]byte("b")}, cp.Items())
 }
 
+// requireHolds checks that tr holds exactly the keys of model, in order.
+func requireHolds(t *testing.T, tr *Tree, model map[string]bool) {
+	t.Helper()
+	var want []string
+	for k := range model {
+		want = append(want, k)
+	}
+	sort.Strings(want)
+	require.Equal(t, want, collect(tr.Scan, nil, nil))
+	require.Equal(t, len(want), tr.Len())
+}
+
 func TestTree_RandomAgainstSortedSlice(t *testing.T) {
 	seed := int64(42)
 	t.Logf("seed %d", seed)
@@ -75,20 +87,16 @@ func TestTree_RandomAgainstSortedSlice(t *testing.T) {
 			model[k] = true
 		}
 	}
-	var want []string
-	for k := range model {
-		want = append(want, k)
-	}
-	sort.Strings(want)
-	require.Equal(t, want, collect(tr.Scan, nil, nil))
-	require.Equal(t, len(want), tr.Len())
+	requireHolds(t, tr, model)
 }
 
 // TestTree_PassesAgainstModel inserts and deletes in interleaved ascending
 // passes (the pattern the mutation hint serves), half of the inserts with
 // SetShared, and checks against a model.
 func TestTree_PassesAgainstModel(t *testing.T) {
-	rng := rand.New(rand.NewSource(7))
+	seed := int64(7)
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewSource(seed))
 	tr := NewTree()
 	model := map[string]bool{}
 	for pass := 0; pass < 6; pass++ {
@@ -108,13 +116,7 @@ func TestTree_PassesAgainstModel(t *testing.T) {
 			}
 		}
 	}
-	var want []string
-	for k := range model {
-		want = append(want, k)
-	}
-	sort.Strings(want)
-	require.Equal(t, want, collect(tr.Scan, nil, nil))
-	require.Equal(t, len(want), tr.Len())
+	requireHolds(t, tr, model)
 	cp := tr.Copy()
 	cp.Set([]byte("zzzz"))
 	require.False(t, tr.Has([]byte("zzzz")))

@@ -116,10 +116,10 @@ func (s *Session) view(ctx context.Context, fn func(tx *engine.Tx) error) error 
 	})
 }
 
-// OrderCustomer implements workload.Session (Q1): GET /Orders/{id}/customer.
-func (s *Session) OrderCustomer(ctx context.Context, orderID int64) (t workload.Tally, err error) {
+// related runs a related accessor (RelatedGet) and tallies its answer.
+func (s *Session) related(ctx context.Context, model string, id int64, rel string, f map[string]any) (t workload.Tally, err error) {
 	err = s.view(ctx, func(tx *engine.Tx) error {
-		v, err := tx.RelatedGet(modelOrder, float64(orderID), relCustomer, nil)
+		v, err := tx.RelatedGet(model, float64(id), rel, f)
 		if err == nil {
 			t, err = tally(v)
 		}
@@ -128,17 +128,15 @@ func (s *Session) OrderCustomer(ctx context.Context, orderID int64) (t workload.
 	return t, err
 }
 
+// OrderCustomer implements workload.Session (Q1): GET /Orders/{id}/customer.
+func (s *Session) OrderCustomer(ctx context.Context, orderID int64) (workload.Tally, error) {
+	return s.related(ctx, modelOrder, orderID, relCustomer, nil)
+}
+
 // CustomerOrders implements workload.Session (Q2): GET /Customers/{id}/orders
 // ordered by id.
-func (s *Session) CustomerOrders(ctx context.Context, customerID int64) (t workload.Tally, err error) {
-	err = s.view(ctx, func(tx *engine.Tx) error {
-		v, err := tx.RelatedGet(modelCustomer, float64(customerID), relOrders, orderByID)
-		if err == nil {
-			t, err = tally(v)
-		}
-		return err
-	})
-	return t, err
+func (s *Session) CustomerOrders(ctx context.Context, customerID int64) (workload.Tally, error) {
+	return s.related(ctx, modelCustomer, customerID, relOrders, orderByID)
 }
 
 // find runs Find and tallies the records.
