@@ -18,7 +18,19 @@ type prefilter struct {
 	names []string // the top-level properties the clause reads
 	cw    *filter.Compiled
 	m     map[string]any // scratch: the decoded properties of one record
+
+	seen, rejected int
+	off            bool // the clause rejects too little to pay (see pass)
 }
+
+// A record that passes the prefilter has the clause's properties decoded
+// twice. A scan whose prefilter rejected fewer than one in
+// prefilterMinRejectShare of its first prefilterProbe records stops
+// prefiltering.
+const (
+	prefilterProbe          = 64
+	prefilterMinRejectShare = 4
+)
 
 // maxPrefilterNames bounds the properties a prefilter decodes; a clause
 // reading more is tested on the whole record only.
@@ -73,19 +85,29 @@ func newPrefilter(where filter.Node, cw *filter.Compiled) *prefilter {
 }
 
 // pass reports whether the record stored as raw may match: false only when
-// the clause, tested on the record's properties it reads, fails. Bytes it
+// the clause, tested on the record's properties it reads, fails. Once a
+// scan has shown the clause to reject too little, everything passes
+// untested. Bytes it
 // cannot read (corrupt, or of a shape it does not handle) pass, for the
 // full decode to report or handle.
 func (p *prefilter) pass(raw []byte) bool {
-	if p == nil {
+	if p == nil || p.off {
 		return true
 	}
+	if p.seen == prefilterProbe && p.rejected*prefilterMinRejectShare < prefilterProbe {
+		p.off = true
+		return true
+	}
+	p.seen++
 	clear(p.m)
 	if !decodeFields(raw, p.names, p.m) {
 		return true
 	}
-	ok, err := p.cw.Match(p.m, nil)
-	return ok || err != nil
+	if ok, err := p.cw.Match(p.m, nil); ok || err != nil {
+		return true
+	}
+	p.rejected++
+	return false
 }
 
 // decodeFields decodes into m the top-level properties of the stored record
@@ -94,25 +116,14 @@ func (p *prefilter) pass(raw []byte) bool {
 // it can read so: corrupt bytes, or a key that is not a string.
 func decodeFields(b []byte, names []string, m map[string]any) bool {
 	d := mpDecoder{b: b}
-	if len(b) == 0 {
+	n, isNil, err := d.recordHeader()
+	if err != nil {
 		return false
 	}
-	c := b[0]
-	d.off = 1
-	if isExt(c) {
-		skip := 1 + extLenBytes(c)
-		if len(b)-d.off < skip+1 {
-			return false
-		}
-		d.off += skip
-		c = b[d.off]
-		d.off++
-	}
-	if c == mpNil {
+	if isNil {
 		return d.off == len(b)
 	}
-	n, ok, err := d.mapLen(c)
-	if err != nil || !ok || n < 0 || n > (len(b)-d.off)/2 {
+	if n < 0 || n > (len(b)-d.off)/2 {
 		return false
 	}
 	for range n {
