@@ -69,6 +69,9 @@ type DB struct {
 	cache  *recordCache // decoded records; nil when disabled
 	// memRecords: records are kept decoded in the state (memory storage).
 	memRecords bool
+	// memReaders counts the open read transactions of a memory store
+	// (memrecords.go).
+	memReaders atomic.Int64
 	// points hashes the records of cur for point reads (memory storage;
 	// guarded by stateMu).
 	points pointIndex

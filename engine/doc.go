@@ -24,7 +24,9 @@
 // every record decoded, in copy-on-write B-trees published with each state
 // (memrecords.go), plus a hash of the latest state's records by primary key
 // that answers point reads — belongsTo lookups and the records an index
-// walk finds — with a probe instead of a B-tree descent. DB.Check verifies
+// walk finds — with a probe instead of a B-tree descent. A commit made
+// while no read transaction is open writes its few records into the
+// current record trees instead of copies of their paths. DB.Check verifies
 // that records, persisted entries and caches agree and that unique indexes
 // hold.
 //

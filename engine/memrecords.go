@@ -110,10 +110,80 @@ func (db *DB) loadRecordTrees(s *state, r storage.Reader) error {
 	return nil
 }
 
+// A commit copies the path of the record tree it changes, from the root
+// down (copy on write), so that readers of older states keep theirs: a few
+// kilobytes per single-record update of a large model, the largest part of
+// its cost. Nobody needs the old tree, though, when no read transaction is
+// open: a write transaction keeps its first writes of each model aside
+// (recPending) instead of writing them into a copy of the tree, and its
+// commit writes them into the current tree itself when no reader is
+// counted (under the state lock, which a reader takes to start), or into a
+// copy otherwise. A transaction that writes more than maxPendingRecords
+// records of a model, or scans it, copies the tree as before and writes
+// there.
+
+// maxPendingRecords bounds the record writes of a model a transaction keeps
+// aside (looked up by key, written in no particular order) before it copies
+// the model's tree and writes into that, in order.
+const maxPendingRecords = 64
+
+// setRecord writes rec (nil: a delete) at pk into tx's view of model name.
+func (tx *Tx) setRecord(name, pk string, rec map[string]any) {
+	if _, ok := tx.recTrees[name]; !ok {
+		p := tx.recPending[name]
+		if p == nil {
+			if tx.recPending == nil {
+				tx.recPending = map[string]map[string]map[string]any{}
+			}
+			p = map[string]map[string]any{}
+			tx.recPending[name] = p
+		}
+		if _, seen := p[pk]; seen || len(p) < maxPendingRecords {
+			p[pk] = rec
+			return
+		}
+	}
+	setRecItem(tx.mutableRecordTree(name), pk, rec)
+}
+
+// setRecItem sets (or, rec nil, deletes) the record at pk in t.
+func setRecItem(t *recTree, pk string, rec map[string]any) {
+	if rec == nil {
+		t.Delete(newRecItem(pk, nil))
+	} else {
+		t.Set(newRecItem(pk, rec))
+	}
+}
+
+// applyPending writes the pending record writes of tx into next's record
+// trees: into the current trees themselves when no read transaction is
+// open, into copies otherwise. Commit calls it under the state lock, once
+// storage has the writes.
+func (tx *Tx) applyPending(next *state) {
+	db := tx.db
+	inPlace := db.memReaders.Load() == 0 && db.points.st == tx.st && db.cur == tx.st
+	for name, p := range tx.recPending {
+		t := tx.st.records[name]
+		switch {
+		case t == nil:
+			t = newRecTree()
+		case !inPlace:
+			t = t.Copy()
+		}
+		for pk, rec := range p {
+			setRecItem(t, pk, rec)
+		}
+		next.records[name] = t
+	}
+}
+
 // recordTree returns the record tree a transaction reads for a model.
 func (tx *Tx) recordTree(name string) *recTree {
 	if t, ok := tx.recTrees[name]; ok {
 		return t
+	}
+	if _, ok := tx.recPending[name]; ok {
+		return tx.mutableRecordTree(name)
 	}
 	t := tx.st.records[name]
 	if t == nil {
@@ -133,8 +203,20 @@ func (tx *Tx) mutableRecordTree(name string) *recTree {
 	} else {
 		t = newRecTree()
 	}
+	for pk, rec := range tx.recPending[name] {
+		setRecItem(t, pk, rec)
+	}
+	delete(tx.recPending, name)
 	tx.recTrees[name] = t
 	return t
+}
+
+// endRead ends the count of a read transaction on a memory store.
+func (tx *Tx) endRead() {
+	if tx.memReader {
+		tx.memReader = false
+		tx.db.memReaders.Add(-1)
+	}
 }
 
 // unsafeString views b as a string for a lookup that does not retain it.

@@ -238,3 +238,112 @@ func TestIdenticalScalar(t *testing.T) {
 		require.False(t, identicalScalar(c[0], c[1]), "%#v", c)
 	}
 }
+
+// TestRecordWritesInPlace: a commit with no open reader writes its records
+// into the current record tree itself; with a reader open it writes into a
+// copy and the reader keeps its view; a write transaction reads its pending
+// writes (by key and by scan), a rollback leaves the tree alone, and many
+// writes of one model go to a copy of the tree.
+func TestRecordWritesInPlace(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Item", "properties": {"id": {"type": "number", "id": true}, "n": "number"}}`)
+		var items []map[string]any
+		for i := 1; i <= 200; i++ {
+			items = append(items, map[string]any{"id": float64(i), "n": float64(1000 + i)})
+		}
+		_, err := db.CreateMany(ctx, "Item", items)
+		require.NoError(t, err)
+		tree := func() *recTree {
+			db.stateMu.RLock()
+			defer db.stateMu.RUnlock()
+			return db.cur.records["Item"]
+		}
+		n := func(tx *Tx, id float64) any {
+			rec, err := tx.FindByID("Item", id, nil)
+			if errors.Is(err, ErrNotFound) {
+				return nil
+			}
+			require.NoError(t, err)
+			return rec["n"]
+		}
+		scan := func(tx *Tx, where string) []any {
+			recs, err := tx.Find("Item", map[string]any{"where": obj(t, where)})
+			require.NoError(t, err)
+			return ids(recs)
+		}
+
+		t0 := tree()
+		_, err = db.PatchByID(ctx, "Item", 1.0, map[string]any{"n": 100.0})
+		require.NoError(t, err)
+		if db.memRecords {
+			require.Same(t, t0, tree(), "no reader: the commit wrote into the current tree")
+		}
+
+		r, err := db.begin(ctx, false, false)
+		require.NoError(t, err)
+		_, err = db.PatchByID(ctx, "Item", 1.0, map[string]any{"n": 200.0})
+		require.NoError(t, err)
+		if db.memRecords {
+			require.NotSame(t, t0, tree(), "a reader is open: the commit wrote into a copy")
+		}
+		require.Equal(t, 100.0, n(r, 1), "the reader keeps its view")
+		require.Equal(t, []any{1.0}, scan(r, `{"n": 100}`))
+		require.Empty(t, scan(r, `{"n": 200}`))
+		r.Rollback()
+
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+			_, err := tx.PatchByID("Item", 2.0, map[string]any{"n": -2.0})
+			require.NoError(t, err)
+			_, err = tx.DeleteByID("Item", 3.0)
+			require.NoError(t, err)
+			if db.memRecords {
+				require.Len(t, tx.recPending["Item"], 2, "kept aside")
+			}
+			require.Equal(t, -2.0, n(tx, 2), "a pending write is read back by key")
+			require.Nil(t, n(tx, 3), "a pending delete too")
+			require.Equal(t, []any{2.0}, scan(tx, `{"n": {"lt": 0}}`), "and by a scan")
+			if db.memRecords {
+				require.Contains(t, tx.recTrees, "Item", "the scan copied the tree")
+				require.NotContains(t, tx.recPending, "Item")
+			}
+			return nil
+		}))
+
+		t1 := tree()
+		errRollback := errors.New("roll back")
+		require.ErrorIs(t, db.Update(ctx, func(tx *Tx) error {
+			_, err := tx.PatchByID("Item", 4.0, map[string]any{"n": -4.0})
+			require.NoError(t, err)
+			return errRollback
+		}), errRollback)
+		if db.memRecords {
+			require.Same(t, t1, tree())
+		}
+
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+			for i := 10; i < 10+maxPendingRecords+5; i++ {
+				if _, err := tx.PatchByID("Item", float64(i), map[string]any{"n": -float64(i)}); err != nil {
+					return err
+				}
+			}
+			if db.memRecords {
+				require.Contains(t, tx.recTrees, "Item", "many writes go to a copy")
+				require.NotContains(t, tx.recPending, "Item")
+			}
+			return nil
+		}))
+
+		err = db.View(ctx, func(tx *Tx) error {
+			require.Equal(t, 200.0, n(tx, 1))
+			require.Equal(t, -2.0, n(tx, 2))
+			require.Nil(t, n(tx, 3))
+			require.Equal(t, 1004.0, n(tx, 4))
+			require.Equal(t, -10.0, n(tx, 10))
+			require.Len(t, scan(tx, `{"n": {"lt": 0}}`), 1+maxPendingRecords+5)
+			return nil
+		})
+		require.NoError(t, err)
+		require.Zero(t, db.memReaders.Load(), "every reader was counted out")
+		mustCheck(t, db)
+	})
+}

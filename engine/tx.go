@@ -33,10 +33,16 @@ type Tx struct {
 	ov     *storage.Overlay // write: storage writes, readable (Pebble stores)
 	batch  *storage.Batch   // write: storage writes (memory stores)
 
-	trees     map[*index.Spec]*index.Tree // write: trees copied for this tx
-	recTrees  map[string]*recTree         // write: record trees copied (memory stores)
-	recWrites []recWrite                  // write: record changes (memory stores), for the point index
-	counters  map[string]float64          // write: counters changed
+	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
+	recTrees map[string]*recTree         // write: record trees copied (memory stores)
+	// recPending: record writes not (yet) in a copy of their model's tree,
+	// by model and primary key, nil for a delete (memory stores;
+	// memrecords.go).
+	recPending map[string]map[string]map[string]any
+	// memReader: a read transaction counted in DB.memReaders.
+	memReader bool
+	recWrites []recWrite         // write: record changes (memory stores), for the point index
+	counters  map[string]float64 // write: counters changed
 	changes   []Change
 	nwrites   int   // storage writes so far (for operation atomicity)
 	aborted   error // set when an operation failed after writing
@@ -93,6 +99,12 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 	}
 	db.stateMu.RLock()
 	tx.st = db.cur
+	if db.memRecords {
+		// Counted under the lock: a commit that finds no reader may
+		// change the current record trees in place (memrecords.go).
+		db.memReaders.Add(1)
+		tx.memReader = true
+	}
 	if db.memRecords && !needSnapshot {
 		// Records and indexes are read from the state: no storage snapshot.
 		db.stateMu.RUnlock()
@@ -142,6 +154,7 @@ func (tx *Tx) Commit() error {
 	}
 	tx.done = true
 	if !tx.write {
+		tx.endRead()
 		if tx.snap != nil {
 			tx.closeRecordReader()
 			return tx.snap.Close()
@@ -177,8 +190,8 @@ func (tx *Tx) Commit() error {
 			next.trees[sp] = t
 		}
 	}
-	if len(tx.recTrees) > 0 {
-		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees))
+	if len(tx.recTrees) > 0 || len(tx.recPending) > 0 {
+		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees)+len(tx.recPending))
 		for name, t := range tx.st.records {
 			next.records[name] = t
 		}
@@ -198,6 +211,7 @@ func (tx *Tx) Commit() error {
 	db.stateMu.Lock()
 	err := db.st.Apply(b, false)
 	if err == nil {
+		tx.applyPending(&next)
 		db.publish(&next)
 		db.advancePoints(tx.st, &next, tx.recWrites)
 	}
@@ -273,6 +287,7 @@ func (tx *Tx) Rollback() {
 		tx.db.writeMu.Unlock()
 		return
 	}
+	tx.endRead()
 	if tx.snap != nil {
 		tx.closeRecordReader()
 		tx.snap.Close()
@@ -359,6 +374,9 @@ func (tx *Tx) del(key []byte) {
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
 	if tx.st.records != nil {
+		if rec, ok := tx.recPending[ms.m.Name][unsafeString(pk)]; ok {
+			return rec, nil
+		}
 		if rec, usable := tx.pointGet(ms.m.Name, pk); usable {
 			return rec, nil
 		}
@@ -545,13 +563,8 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		tx.put(recordKey(ms.prefix, pk), enc)
 	}
 	if tx.st.records != nil {
-		t := tx.mutableRecordTree(ms.m.Name)
 		spk := string(pk)
-		if new == nil {
-			t.Delete(newRecItem(spk, nil))
-		} else {
-			t.Set(newRecItem(spk, new))
-		}
+		tx.setRecord(ms.m.Name, spk, new)
 		if len(tx.recWrites) == cap(tx.recWrites) {
 			// Double (append grows large slices by 1.25×: a bulk load
 			// would copy its writes several times over); the first write
