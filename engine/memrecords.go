@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/tidwall/btree"
@@ -114,36 +115,52 @@ func (db *DB) loadRecordTrees(s *state, r storage.Reader) error {
 // down (copy on write), so that readers of older states keep theirs: a few
 // kilobytes per single-record update of a large model, the largest part of
 // its cost. Nobody needs the old tree, though, when no read transaction is
-// open: a write transaction keeps its first writes of each model aside
-// (recPending) instead of writing them into a copy of the tree, and its
-// commit writes them into the current tree itself when no reader is
-// counted (under the state lock, which a reader takes to start), or into a
-// copy otherwise. A transaction that writes more than maxPendingRecords
-// records of a model, or scans it, copies the tree as before and writes
-// there.
+// open: a write transaction's first writes stay in its list of writes
+// (recWrites, models listed in pending) instead of going into copies of
+// the trees, and its commit writes them into the current trees themselves
+// when no reader is counted (under the state lock, which a reader takes to
+// start), or into copies otherwise. A transaction that writes more than
+// maxPendingRecords records, or scans a model it wrote, copies the trees
+// as before and writes there.
 
-// maxPendingRecords bounds the record writes of a model a transaction keeps
-// aside (looked up by key, written in no particular order) before it copies
-// the model's tree and writes into that, in order.
+// maxPendingRecords bounds the record writes a transaction keeps out of
+// tree copies (a key lookup searches them one by one).
 const maxPendingRecords = 64
 
-// setRecord writes rec (nil: a delete) at pk into tx's view of model name.
+// setRecord puts the write of rec (nil: a delete) at pk, just appended to
+// tx.recWrites, into tx's view of model name.
 func (tx *Tx) setRecord(name, pk string, rec map[string]any) {
-	if _, ok := tx.recTrees[name]; !ok {
-		p := tx.recPending[name]
-		if p == nil {
-			if tx.recPending == nil {
-				tx.recPending = map[string]map[string]map[string]any{}
-			}
-			p = map[string]map[string]any{}
-			tx.recPending[name] = p
+	if t, ok := tx.recTrees[name]; ok {
+		setRecItem(t, pk, rec)
+		return
+	}
+	if len(tx.recWrites) <= maxPendingRecords {
+		if !slices.Contains(tx.pending, name) {
+			tx.pending = append(tx.pending, name)
 		}
-		if _, seen := p[pk]; seen || len(p) < maxPendingRecords {
-			p[pk] = rec
-			return
+		return
+	}
+	// Too many writes to search: every model gets its tree copy.
+	for len(tx.pending) > 0 {
+		tx.mutableRecordTree(tx.pending[0])
+	}
+	if _, ok := tx.recTrees[name]; !ok {
+		setRecItem(tx.mutableRecordTree(name), pk, rec)
+	}
+}
+
+// pendingRecord returns the latest pending write of tx at pk of model name
+// (rec nil: a delete); ok is false when there is none.
+func (tx *Tx) pendingRecord(name string, pk []byte) (rec map[string]any, ok bool) {
+	if !slices.Contains(tx.pending, name) {
+		return nil, false
+	}
+	for i := len(tx.recWrites) - 1; i >= 0; i-- {
+		if w := &tx.recWrites[i]; w.model == name && w.pk == string(pk) {
+			return w.rec, true
 		}
 	}
-	setRecItem(tx.mutableRecordTree(name), pk, rec)
+	return nil, false
 }
 
 // setRecItem sets (or, rec nil, deletes) the record at pk in t.
@@ -155,6 +172,15 @@ func setRecItem(t *recTree, pk string, rec map[string]any) {
 	}
 }
 
+// replayWrites writes tx's record writes of model name into t, in order.
+func (tx *Tx) replayWrites(t *recTree, name string) {
+	for i := range tx.recWrites {
+		if w := &tx.recWrites[i]; w.model == name {
+			setRecItem(t, w.pk, w.rec)
+		}
+	}
+}
+
 // applyPending writes the pending record writes of tx into next's record
 // trees: into the current trees themselves when no read transaction is
 // open, into copies otherwise. Commit calls it under the state lock, once
@@ -162,7 +188,7 @@ func setRecItem(t *recTree, pk string, rec map[string]any) {
 func (tx *Tx) applyPending(next *state) {
 	db := tx.db
 	inPlace := db.memReaders.Load() == 0 && db.points.st == tx.st && db.cur == tx.st
-	for name, p := range tx.recPending {
+	for _, name := range tx.pending {
 		t := tx.st.records[name]
 		switch {
 		case t == nil:
@@ -170,9 +196,7 @@ func (tx *Tx) applyPending(next *state) {
 		case !inPlace:
 			t = t.Copy()
 		}
-		for pk, rec := range p {
-			setRecItem(t, pk, rec)
-		}
+		tx.replayWrites(t, name)
 		next.records[name] = t
 	}
 }
@@ -182,7 +206,7 @@ func (tx *Tx) recordTree(name string) *recTree {
 	if t, ok := tx.recTrees[name]; ok {
 		return t
 	}
-	if _, ok := tx.recPending[name]; ok {
+	if slices.Contains(tx.pending, name) {
 		return tx.mutableRecordTree(name)
 	}
 	t := tx.st.records[name]
@@ -203,10 +227,10 @@ func (tx *Tx) mutableRecordTree(name string) *recTree {
 	} else {
 		t = newRecTree()
 	}
-	for pk, rec := range tx.recPending[name] {
-		setRecItem(t, pk, rec)
+	if i := slices.Index(tx.pending, name); i >= 0 {
+		tx.replayWrites(t, name)
+		tx.pending = slices.Delete(tx.pending, i, i+1)
 	}
-	delete(tx.recPending, name)
 	tx.recTrees[name] = t
 	return t
 }

@@ -35,10 +35,9 @@ type Tx struct {
 
 	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
 	recTrees map[string]*recTree         // write: record trees copied (memory stores)
-	// recPending: record writes not (yet) in a copy of their model's tree,
-	// by model and primary key, nil for a delete (memory stores;
-	// memrecords.go).
-	recPending map[string]map[string]map[string]any
+	// pending: the models whose record writes (in recWrites) are not in a
+	// copy of their tree yet (memory stores; memrecords.go).
+	pending []string
 	// memReader: a read transaction counted in DB.memReaders.
 	memReader bool
 	recWrites []recWrite         // write: record changes (memory stores), for the point index
@@ -190,8 +189,8 @@ func (tx *Tx) Commit() error {
 			next.trees[sp] = t
 		}
 	}
-	if len(tx.recTrees) > 0 || len(tx.recPending) > 0 {
-		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees)+len(tx.recPending))
+	if len(tx.recTrees) > 0 || len(tx.pending) > 0 {
+		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees)+len(tx.pending))
 		for name, t := range tx.st.records {
 			next.records[name] = t
 		}
@@ -374,7 +373,7 @@ func (tx *Tx) del(key []byte) {
 func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	tx.stats.RecordReads++
 	if tx.st.records != nil {
-		if rec, ok := tx.recPending[ms.m.Name][unsafeString(pk)]; ok {
+		if rec, ok := tx.pendingRecord(ms.m.Name, pk); ok {
 			return rec, nil
 		}
 		if rec, usable := tx.pointGet(ms.m.Name, pk); usable {
@@ -564,7 +563,6 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 	}
 	if tx.st.records != nil {
 		spk := string(pk)
-		tx.setRecord(ms.m.Name, spk, new)
 		if len(tx.recWrites) == cap(tx.recWrites) {
 			// Double (append grows large slices by 1.25×: a bulk load
 			// would copy its writes several times over); the first write
@@ -577,6 +575,7 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			tx.recWrites = slices.Grow(tx.recWrites, n)
 		}
 		tx.recWrites = append(tx.recWrites, recWrite{model: ms.m.Name, pk: spk, rec: new})
+		tx.setRecord(ms.m.Name, spk, new)
 	}
 	return nil
 }
