@@ -1,9 +1,11 @@
 package engine
 
 import (
-	"bytes"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
+
+	"github.com/relstore/relstore/storage"
 )
 
 // DefaultRecordCacheEntries is the default capacity of the decoded-record
@@ -12,19 +14,55 @@ const DefaultRecordCacheEntries = 1 << 19
 
 const cacheShards = 64
 
-// recordCache keeps decoded records keyed by their storage key, together
-// with the stored bytes they were decoded from (only records of
-// minCachedRecordBytes or more: see decodeCached). A lookup hits only when
-// the bytes just read equal the cached ones, so the cache can never serve a
-// version other than the one the reader's snapshot holds: it only saves the
-// decode, which dominates the cost of reading a large record.
+// minCachedRecordBytes is the size from which a scan, which has a
+// record's stored bytes in hand already, takes the record from the cache
+// instead of decoding them. A smaller record decodes no slower than a hit
+// finds it, the cached map being cold memory in a large cache
+// (BenchmarkRecordRead: a 76-byte order decodes faster than it is found, a
+// 500-byte 30-field record or a 700-byte nested one is found 2-3x faster).
+// Reads by key always go through the cache: a hit saves the storage seek
+// too, which costs more than the decode.
+const minCachedRecordBytes = 512
+
+// maxInvalidateOps is the size from which a commit empties the record
+// cache instead of removing the records it writes one by one (a bulk load
+// writes mostly records nobody has read).
+const maxInvalidateOps = 4096
+
+// recordCache keeps the decoded records of a Pebble store by storage key,
+// so that a read transaction finds a record it reads by key without a
+// storage read or a decode (on Pebble a seek costs more than the decode).
 //
-// Cached maps are shared by every reader and must never be modified; the
-// engine copies a record before changing it or handing it out.
+// An entry holds a record together with the sequence number (state.seq) of
+// a state known to hold it: it answers a reader whose state is that one or
+// newer. That is exact because every commit that writes a record removes
+// its entry before the state it publishes can be read, and entries are
+// only added from the current state's snapshot:
+//
+//   - A commit, under db.stateMu's write lock, first closes the cache to
+//     fills (open = 0), then removes the entries of the records its batch
+//     writes (or all of them, for a large batch), applies the batch, and
+//     publishes the next state; publish reopens the cache at the new
+//     state's seq. Readers of older states meanwhile keep hitting entries
+//     that hold their versions, or read their snapshots.
+//   - A read transaction adds a record it read from storage only when its
+//     state is the one the cache is open at, checked under the shard's
+//     lock, which the commit's removals take too: an addition is either
+//     before the removal (and removed) or sees the cache closed or at a
+//     newer state (and is dropped).
+//
+// Write transactions read through their own writes and never use the
+// cache; Check reads a fresh storage snapshot past it. Cached maps are
+// shared by every reader and never modified; the engine copies a record
+// before changing it or handing it out (output), as it does on memory
+// stores. All methods are safe for concurrent use and on a nil cache.
 type recordCache struct {
 	seed     maphash.Seed
 	perShard int
-	shards   [cacheShards]cacheShard
+	// open is the seq of the state reads may add records from: the current
+	// state's, or 0 while a commit changes the cache and storage.
+	open   atomic.Uint64
+	shards [cacheShards]cacheShard
 }
 
 type cacheShard struct {
@@ -33,8 +71,8 @@ type cacheShard struct {
 }
 
 type cacheEntry struct {
-	raw []byte
-	rec map[string]any
+	rec  map[string]any
+	from uint64 // the seq of a state holding rec (every later one does, until a commit removes it)
 }
 
 func newRecordCache(entries int) *recordCache {
@@ -52,8 +90,9 @@ func (c *recordCache) shard(key []byte) *cacheShard {
 	return &c.shards[maphash.Bytes(c.seed, key)%cacheShards]
 }
 
-// get returns the decoded form of raw stored under key, if cached.
-func (c *recordCache) get(key, raw []byte) (map[string]any, bool) {
+// get returns the record stored under key in the state with sequence
+// number seq, if cached.
+func (c *recordCache) get(key []byte, seq uint64) (map[string]any, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -61,55 +100,88 @@ func (c *recordCache) get(key, raw []byte) (map[string]any, bool) {
 	s.mu.Lock()
 	e, ok := s.m[string(key)]
 	s.mu.Unlock()
-	if !ok || !bytes.Equal(e.raw, raw) {
+	if !ok || e.from > seq {
 		return nil, false
 	}
 	return e.rec, true
 }
 
-// put caches rec as the decoded form of raw (which the cache keeps: the
-// caller must not modify it). When the shard is full an arbitrary entry
-// is evicted.
-func (c *recordCache) put(key, raw []byte, rec map[string]any) {
+// add caches rec, read from the snapshot of the state with sequence number
+// seq, as the record under key, unless the cache is not open at seq (a
+// commit is under way or has published a newer state) or holds the key
+// already. When the shard is full an arbitrary entry is evicted.
+func (c *recordCache) add(key []byte, rec map[string]any, seq uint64) {
 	if c == nil {
 		return
 	}
 	s := c.shard(key)
 	s.mu.Lock()
-	if len(s.m) >= c.perShard {
-		for k := range s.m {
-			delete(s.m, k)
-			break
+	if c.open.Load() == seq {
+		if _, ok := s.m[string(key)]; !ok {
+			if len(s.m) >= c.perShard {
+				for k := range s.m {
+					delete(s.m, k)
+					break
+				}
+			}
+			s.m[string(key)] = cacheEntry{rec: rec, from: seq}
 		}
 	}
-	s.m[string(key)] = cacheEntry{raw: raw, rec: rec}
 	s.mu.Unlock()
 }
 
-// minCachedRecordBytes is the size from which a stored record goes through
-// the cache. A smaller one is decoded on every read: with the hand-rolled
-// decoder that is no slower than a hit, whose lookup and cached map are
-// cold memory in a large cache, and it keeps the heap small
-// (BenchmarkRecordRead: a 76-byte order reads as fast decoded, a 500-byte
-// 30-field record breaks even, a 700-byte nested one reads 3x faster from
-// the cache).
-const minCachedRecordBytes = 512
+// beginCommit closes the cache to additions and removes the records b
+// writes (every record, when b is large). The caller holds db.stateMu's
+// write lock and then applies b; publish (or reopen, when the apply
+// fails) opens the cache again.
+func (c *recordCache) beginCommit(b *storage.Batch) {
+	if c == nil {
+		return
+	}
+	c.open.Store(0)
+	if b.Len() >= maxInvalidateOps {
+		c.clear()
+		return
+	}
+	for _, op := range b.Ops {
+		if len(op.Key) == 0 || op.Key[0] != tagRecord {
+			continue
+		}
+		s := c.shard(op.Key)
+		s.mu.Lock()
+		delete(s.m, string(op.Key))
+		s.mu.Unlock()
+	}
+}
 
-// decodeCached decodes the record stored under key, through the cache for
-// a record of minCachedRecordBytes or more. raw is only read: it is copied
-// when the cache keeps it. The result may be shared with other readers: it
-// must not be modified.
-func (db *DB) decodeCached(key, raw []byte) (map[string]any, error) {
-	if len(raw) < minCachedRecordBytes {
-		return decodeRecord(raw)
+// clear removes every entry.
+func (c *recordCache) clear() {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		if len(s.m) > 0 {
+			s.m = make(map[string]cacheEntry)
+		}
+		s.mu.Unlock()
 	}
-	if rec, ok := db.cache.get(key, raw); ok {
-		return rec, nil
+}
+
+// reopen lets reads of the state with sequence number seq add records
+// again.
+func (c *recordCache) reopen(seq uint64) {
+	if c != nil {
+		c.open.Store(seq)
 	}
-	rec, err := decodeRecord(raw)
-	if err != nil {
-		return nil, err
+}
+
+// len returns the number of entries (for tests).
+func (c *recordCache) len() int {
+	n := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		n += len(s.m)
+		s.mu.Unlock()
 	}
-	db.cache.put(key, bytes.Clone(raw), rec)
-	return rec, nil
+	return n
 }

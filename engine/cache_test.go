@@ -1,61 +1,297 @@
 package engine
 
 import (
-	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"reflect"
-	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/relstore/relstore/storage"
 )
 
-// TestRecordCache: a record of minCachedRecordBytes or more is served from
-// the cache only while its stored bytes are unchanged; a smaller one is
-// decoded on every read.
+// TestRecordCache: the cache's rules on their own. An entry answers
+// readers of its state and newer ones only; a read adds a record only at
+// the state the cache is open at, and never over an entry; a commit closes
+// the cache, removes the records its batch writes (all of them, for a
+// large batch) and leaves other keys alone; a full shard evicts.
 func TestRecordCache(t *testing.T) {
-	db := &DB{cache: newRecordCache(64)}
-	pad := strings.Repeat("p", minCachedRecordBytes)
-	enc := func(rec map[string]any) []byte {
+	c := newRecordCache(64)
+	key := func(i int) []byte { return binary.BigEndian.AppendUint64([]byte{tagRecord, 1}, uint64(i)) }
+	rec := func(v string) map[string]any { return map[string]any{"v": v} }
+	hit := func(k []byte, seq uint64) string {
 		t.Helper()
-		b, err := encodeRecord(rec)
-		if err != nil {
-			t.Fatal(err)
+		r, ok := c.get(k, seq)
+		if !ok {
+			return "miss"
 		}
-		return b
+		return r["v"].(string)
 	}
-	bigA, bigB := enc(map[string]any{"id": 1.0, "s": "a", "pad": pad}), enc(map[string]any{"id": 1.0, "s": "b", "pad": pad})
-	small := enc(map[string]any{"id": 1.0, "s": "c"})
-	key := []byte("k")
-	read := func(raw []byte, want string) map[string]any {
-		t.Helper()
-		rec, err := db.decodeCached(key, raw)
-		if err != nil || rec["s"] != want {
-			t.Fatalf("read %q: %v %v", want, rec, err)
+	c.reopen(5)
+	c.add(key(1), rec("a"), 4) // a reader of an older state
+	if got := hit(key(1), 5); got != "miss" {
+		t.Fatalf("an addition from an older state was kept: %s", got)
+	}
+	c.add(key(1), rec("a"), 5)
+	c.add(key(1), rec("other"), 5) // never over an entry
+	for seq, want := range map[uint64]string{4: "miss", 5: "a", 9: "a"} {
+		if got := hit(key(1), seq); got != want {
+			t.Errorf("get at %d = %s, want %s", seq, got, want)
 		}
-		return rec
 	}
-	a1 := read(bigA, "a")
-	if a2 := read(bytes.Clone(bigA), "a"); reflect.ValueOf(a1).UnsafePointer() != reflect.ValueOf(a2).UnsafePointer() {
-		t.Error("equal bytes were decoded again, not served from the cache")
+	c.add(key(2), rec("b"), 5)
+	c.add(key(3), rec("c"), 5)
+	b := &storage.Batch{}
+	b.Set(key(1), []byte("new"))
+	b.Delete(key(2))
+	b.Set(append([]byte{tagIndex}, key(3)[1:]...), nil) // not a record key
+	c.beginCommit(b)
+	c.add(key(1), rec("stale"), 5) // a reader of state 5 during the commit
+	if got := hit(key(1), 5); got != "miss" {
+		t.Errorf("an addition during the commit was kept: %s", got)
 	}
-	read(bigB, "b")
-	read(small, "c")
-	if s1, s2 := read(small, "c"), read(small, "c"); reflect.ValueOf(s1).UnsafePointer() == reflect.ValueOf(s2).UnsafePointer() {
-		t.Error("a small record was served from the cache")
+	if got := hit(key(2), 5); got != "miss" {
+		t.Errorf("a deleted record is still cached: %s", got)
 	}
-	read(bigA, "a")
-	corrupt := bigA[:len(bigA)-1] // truncated
-	if _, err := db.decodeCached(key, corrupt); !errors.Is(err, ErrCorruptRecord) {
-		t.Fatalf("corrupt bytes: %v", err)
+	if got := hit(key(3), 5); got != "c" {
+		t.Errorf("a record the commit did not write was removed: %s", got)
 	}
-	var nilCache DB
-	if _, err := nilCache.decodeCached(key, bigA); err != nil {
-		t.Fatalf("no cache: %v", err)
+	c.reopen(6)
+	c.add(key(1), rec("new"), 5) // the older state's reader, after publish
+	if got := hit(key(1), 6); got != "miss" {
+		t.Errorf("an addition from the replaced state was kept: %s", got)
 	}
+	c.add(key(1), rec("new"), 6)
+	if got := hit(key(1), 6); got != "new" {
+		t.Errorf("get = %s, want new", got)
+	}
+	big := &storage.Batch{}
+	for i := range maxInvalidateOps {
+		big.Set(key(1000+i), nil)
+	}
+	c.beginCommit(big)
+	if n := c.len(); n != 0 {
+		t.Errorf("a large commit left %d entries", n)
+	}
+	c.reopen(7)
+	for i := range 1000 {
+		c.add(key(i), rec("x"), 7)
+	}
+	if n, limit := c.len(), cacheShards*c.perShard; n > limit || n < 64 {
+		t.Errorf("%d entries after 1000 additions to a cache of %d", n, limit)
+	}
+	var nilCache *recordCache
+	nilCache.add(key(1), rec("a"), 1)
+	nilCache.beginCommit(b)
+	nilCache.reopen(1)
+	if _, ok := nilCache.get(key(1), 1); ok {
+		t.Error("a nil cache hit")
+	}
+}
+
+// TestRecordCacheReads, on both backends (a memory store has no record
+// cache: its records are decoded already): a record read twice in read
+// transactions of one state is one map; a transaction on an older state
+// keeps reading its versions after commits change, delete and add records,
+// while one on the new state reads theirs; a write transaction reads
+// storage; Check reads past the cache; and a store opened with the cache
+// disabled answers the same.
+func TestRecordCacheReads(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		for _, entries := range []int{0, -1} {
+			db, err := Open(open(t), &Options{NoSync: true, RecordCacheEntries: entries})
+			require.NoError(t, err)
+			require.NoError(t, db.Define(loadSet(t, `{"name": "Item", "base": "PersistedModel", "forceId": false, "properties": {"n": "number"}}`)))
+			for i := 1; i <= 20; i++ {
+				_, err := db.Create(ctx, "Item", map[string]any{"n": float64(i)})
+				require.NoError(t, err)
+			}
+			cached := db.cache != nil
+			require.Equal(t, cached, !db.memRecords && entries == 0)
+			read := func(tx *Tx, id float64) map[string]any {
+				t.Helper()
+				ms := tx.st.models["Item"]
+				_, pk, _ := ms.pkFromID(id)
+				rec, err := tx.getRecord(ms, pk)
+				require.NoError(t, err)
+				return rec
+			}
+			same := func(a, b map[string]any) bool {
+				return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+			}
+			var first map[string]any
+			require.NoError(t, db.View(ctx, func(tx *Tx) error {
+				first = read(tx, 3)
+				return nil
+			}))
+			require.NoError(t, db.View(ctx, func(tx *Tx) error {
+				require.Equal(t, cached || db.memRecords, same(first, read(tx, 3)), "second read of a record")
+				// A scan finds the cached map too.
+				recs, err := tx.Find("Item", map[string]any{"where": map[string]any{"n": 3.0}})
+				require.NoError(t, err)
+				require.Len(t, recs, 1)
+				return nil
+			}))
+
+			old, err := db.begin(ctx, false, false)
+			require.NoError(t, err)
+			for i := 1.0; i <= 20; i++ {
+				read(old, i)
+			}
+			_, err = db.PatchByID(ctx, "Item", 3.0, map[string]any{"n": 300.0})
+			require.NoError(t, err)
+			_, err = db.DeleteByID(ctx, "Item", 4.0)
+			require.NoError(t, err)
+			_, err = db.Create(ctx, "Item", map[string]any{"id": 21.0, "n": 21.0})
+			require.NoError(t, err)
+			fresh, err := db.begin(ctx, false, false)
+			require.NoError(t, err)
+			for round := range 2 { // the second round from the cache
+				require.Equal(t, 300.0, read(fresh, 3)["n"], "round %d", round)
+				require.Nil(t, read(fresh, 4), "round %d", round)
+				require.Equal(t, 21.0, read(fresh, 21)["n"], "round %d", round)
+				require.Equal(t, 5.0, read(fresh, 5)["n"], "round %d", round)
+				require.Equal(t, 3.0, read(old, 3)["n"], "round %d", round)
+				require.Equal(t, 4.0, read(old, 4)["n"], "round %d", round)
+				require.Nil(t, read(old, 21), "round %d", round)
+			}
+			old.Rollback()
+			fresh.Rollback()
+			require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+				require.Equal(t, 300.0, read(tx, 3)["n"])
+				_, err := tx.PatchByID("Item", 5.0, map[string]any{"n": 500.0})
+				require.NoError(t, err)
+				require.Equal(t, 500.0, read(tx, 5)["n"], "a write transaction reads its own write")
+				return nil
+			}))
+			require.NoError(t, db.View(ctx, func(tx *Tx) error {
+				require.Equal(t, 500.0, read(tx, 5)["n"])
+				return nil
+			}))
+			mustCheck(t, db)
+			if cached {
+				// Check finds a cached record that is not the stored one.
+				ms := db.cur.models["Item"]
+				_, pk, _ := ms.pkFromID(5.0)
+				key := recordKey(ms.prefix, pk)
+				sh := db.cache.shard(key)
+				sh.mu.Lock()
+				e, ok := sh.m[string(key)]
+				require.True(t, ok, "record 5 is cached")
+				e.rec = map[string]any{"id": 5.0, "n": 5.0}
+				sh.m[string(key)] = e
+				sh.mu.Unlock()
+				rep, err := db.Check(ctx)
+				require.NoError(t, err)
+				require.Len(t, rep.Faults, 1, rep.String())
+				require.Equal(t, FaultCacheMismatch, rep.Faults[0].Kind)
+				require.Equal(t, "Item", rep.Faults[0].Model)
+			}
+			require.NoError(t, db.Close())
+		}
+	})
+}
+
+// TestRecordCacheConcurrent: readers of the record cache never see a
+// state that never existed. Each commit sets the same new value on a pair
+// of records, or deletes or recreates both; readers, each in its own read
+// transaction, read the pair by key (through the cache) and by a scan, and
+// require the two to agree. Run under -race in CI.
+func TestRecordCacheConcurrent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Item", "base": "PersistedModel", "forceId": false, "properties": {"v": "number"}}`)
+		const pairs = 8
+		for i := range 2 * pairs {
+			_, err := db.Create(ctx, "Item", map[string]any{"id": float64(i), "v": 0.0})
+			require.NoError(t, err)
+		}
+		seed := time.Now().UnixNano()
+		t.Logf("seed %d", seed)
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		errs := make(chan error, 4)
+		for r := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(uint64(seed), uint64(r)))
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					p := float64(2 * rng.IntN(pairs))
+					err := db.View(ctx, func(tx *Tx) error {
+						ms := tx.st.models["Item"]
+						var vals [2]any
+						for j := range 2 {
+							_, pk, _ := ms.pkFromID(p + float64(j))
+							rec, err := tx.getRecord(ms, pk)
+							if err != nil {
+								return err
+							}
+							if rec != nil {
+								vals[j] = rec["v"]
+							}
+						}
+						if vals[0] != vals[1] {
+							return fmt.Errorf("pair %v read as %v", p, vals)
+						}
+						recs, err := tx.Find("Item", map[string]any{"where": map[string]any{"id": map[string]any{"inq": []any{p, p + 1}}}})
+						if err != nil {
+							return err
+						}
+						for _, rec := range recs {
+							if rec["v"] != vals[0] {
+								return fmt.Errorf("pair %v: scan read %v, key reads %v", p, rec, vals)
+							}
+						}
+						if (vals[0] == nil) != (len(recs) == 0) {
+							return fmt.Errorf("pair %v: scan read %d records, key reads %v", p, len(recs), vals)
+						}
+						return nil
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		rng := rand.New(rand.NewPCG(uint64(seed), 99))
+		for n := range 600 {
+			p := float64(2 * rng.IntN(pairs))
+			del := rng.IntN(4) == 0
+			err := db.Update(ctx, func(tx *Tx) error {
+				for _, id := range []float64{p, p + 1} { // both records of the pair alike
+					var err error
+					if del {
+						_, err = tx.DeleteByID("Item", id)
+					} else {
+						_, err = tx.Upsert("Item", map[string]any{"id": id, "v": float64(n)})
+					}
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			require.NoError(t, err)
+		}
+		close(stop)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		mustCheck(t, db)
+	})
 }
 
 // cacheBenchRecords are records of three shapes: the workload's order, a
@@ -88,46 +324,54 @@ func cacheBenchRecord(shape string, id int) map[string]any {
 	return rec
 }
 
-// BenchmarkRecordRead compares a record read through the decoded-record
-// cache (a hit) with a plain decode, each followed by the shallow copy the
-// engine makes of what it reads, over 200,000 distinct stored records read
-// at random (as a large store is: the cache's memory is cold).
+// BenchmarkRecordRead compares a record read from the record cache (a
+// hit) with a decode of its stored bytes (what a Pebble read does after
+// its seek), each followed by the shallow copy the engine makes of what it
+// reads, over 200,000 distinct records read at random (as a large store
+// is: the cache's memory is cold).
 func BenchmarkRecordRead(b *testing.B) {
 	const n = 200_000
 	for _, shape := range []string{"order", "wide", "nested"} {
 		keys := make([][]byte, n)
 		raws := make([][]byte, n)
 		for i := range n {
-			keys[i] = binary.BigEndian.AppendUint64([]byte{0x10, 1}, uint64(i))
+			keys[i] = binary.BigEndian.AppendUint64([]byte{tagRecord, 1}, uint64(i))
 			var err error
 			if raws[i], err = encodeRecord(cacheBenchRecord(shape, i)); err != nil {
 				b.Fatal(err)
 			}
 		}
-		for _, cached := range []bool{true, false} {
-			name := fmt.Sprintf("%s-%dB/decode", shape, len(raws[n/2]))
-			db := &DB{}
-			if cached {
-				name = fmt.Sprintf("%s-%dB/cache", shape, len(raws[n/2]))
-				db.cache = newRecordCache(DefaultRecordCacheEntries)
-				for i := range n {
-					if _, err := db.decodeCached(keys[i], raws[i]); err != nil {
-						b.Fatal(err)
-					}
-				}
+		c := newRecordCache(DefaultRecordCacheEntries)
+		c.reopen(1)
+		for i := range n {
+			rec, err := decodeRecord(raws[i])
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.Run(name, func(b *testing.B) {
-				b.ReportAllocs()
-				r := rand.New(rand.NewPCG(1, 2))
-				for b.Loop() {
-					i := r.IntN(n)
-					rec, err := db.decodeCached(keys[i], raws[i])
-					if err != nil {
-						b.Fatal(err)
-					}
-					_ = maps.Clone(rec)
-				}
-			})
+			c.add(keys[i], rec, 1)
 		}
+		size := len(raws[n/2])
+		b.Run(fmt.Sprintf("%s-%dB/cache", shape, size), func(b *testing.B) {
+			b.ReportAllocs()
+			r := rand.New(rand.NewPCG(1, 2))
+			for b.Loop() {
+				rec, ok := c.get(keys[r.IntN(n)], 1)
+				if !ok {
+					b.Fatal("miss")
+				}
+				_ = maps.Clone(rec)
+			}
+		})
+		b.Run(fmt.Sprintf("%s-%dB/decode", shape, size), func(b *testing.B) {
+			b.ReportAllocs()
+			r := rand.New(rand.NewPCG(1, 2))
+			for b.Loop() {
+				rec, err := decodeRecord(raws[r.IntN(n)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = maps.Clone(rec)
+			}
+		})
 	}
 }

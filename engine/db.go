@@ -41,9 +41,12 @@ type Options struct {
 	MaxIncludeFanout int
 	// RecordCacheEntries bounds the cache of decoded records on Pebble
 	// stores (default DefaultRecordCacheEntries; negative disables it).
-	// The cache only saves decoding: a hit requires the stored bytes to be
-	// unchanged, and only records of 512 bytes or more are cached (smaller
-	// ones decode faster than a cold cache lookup).
+	// Read-only transactions find the records they read by key there
+	// without a storage read, and scans the records of 512 bytes or more
+	// (a smaller one decodes faster than a cold cache lookup). A commit
+	// removes the records it writes before its state can be read, so a
+	// transaction always reads its own snapshot's versions. Memory stores
+	// keep every record decoded and have no such cache.
 	RecordCacheEntries int
 	// Logger receives warnings and backfill progress (default: discard).
 	Logger *slog.Logger
@@ -93,6 +96,9 @@ type state struct {
 	// records holds every model's decoded records when the storage is in
 	// memory (nil otherwise); see memrecords.go.
 	records map[string]*recTree
+	// seq numbers the states in the order they were published (from 1):
+	// the record cache answers by it (cache.go).
+	seq uint64
 }
 
 // modelState is the runtime form of one stored model.
@@ -152,7 +158,9 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 	if err := db.loadCounters(s, st); err != nil {
 		return nil, err
 	}
+	s.seq = 1
 	db.cur = s
+	db.cache.reopen(s.seq)
 	if db.memRecords {
 		db.rebuildPoints(s)
 	}

@@ -170,7 +170,7 @@ func (db *DB) Define(set *schema.Set) error {
 	ov.Set(catalogKey, enc)
 	b := ov.Batch()
 	db.stateMu.Lock()
-	err = db.st.Apply(b, !db.opts.NoSync)
+	err = db.apply(b, !db.opts.NoSync)
 	if err == nil {
 		db.publish(next)
 		if db.memRecords {

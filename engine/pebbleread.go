@@ -49,7 +49,7 @@ var recordIterOptions = storage.IterOptions{Lower: []byte{tagRecord}, Upper: []b
 // its stored bytes, or storage.ErrNotFound when there is none. On the
 // iterator path both slices are valid only until the transaction's next
 // read: the caller copies what it keeps (decodeRecord copies everything it
-// returns, and decodeCached clones the bytes it caches).
+// returns).
 func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err error) {
 	rr := &tx.recReader
 	if rr.it == nil && !tx.write && rr.gets == 0 {
@@ -99,6 +99,7 @@ func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err e
 // transaction, if it has one: back to its shared snapshot for the next
 // transaction, or closed. It must run before the snapshot is released.
 func (tx *Tx) closeRecordReader() {
+	tx.cached = false // an ended transaction reads nothing, cached or not
 	rr := &tx.recReader
 	if rr.it == nil {
 		return

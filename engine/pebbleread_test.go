@@ -27,9 +27,9 @@ func (p readProbe) String() string { return p.model + ":" + string(p.pk) }
 // commit: found and missing keys, keys next to the ends of every model's
 // key range and of the whole record range, truncated and extended
 // primary keys, records in tables and in memtables (overwritten, deleted),
-// a record large enough for the decoded-record cache, in ascending,
-// descending and jumping order with repeats; and the snapshot is isolated
-// from a commit made after the iterator was created, and after the
+// a 1 KiB record, in ascending, descending and jumping order with repeats
+// (the repeats served by the record cache on Pebble); and the snapshot is
+// isolated from a commit made after the iterator was created, and after the
 // transaction began but before it was created.
 func TestPebbleRead_MatchesGet(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
@@ -42,7 +42,7 @@ func TestPebbleRead_MatchesGet(t *testing.T) {
 		for _, s := range slugs {
 			text := "note " + s
 			if s == "big" {
-				text = strings.Repeat("x", 2*minCachedRecordBytes)
+				text = strings.Repeat("x", 1024)
 			}
 			_, err := db.Create(ctx, "Note", map[string]any{"slug": s, "text": text})
 			require.NoError(t, err)

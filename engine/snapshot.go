@@ -163,11 +163,27 @@ func (db *DB) acquireSnapshot() (storage.Snapshot, error) {
 	return &snapRef{s: s}, nil
 }
 
+// apply applies b to storage for a commit that will publish the next
+// state, first taking the records b writes out of the record cache (which
+// stays closed to additions until publish). The caller holds db.stateMu's
+// write lock and, when apply succeeds, calls publish.
+func (db *DB) apply(b *storage.Batch, sync bool) error {
+	db.cache.beginCommit(b)
+	err := db.st.Apply(b, sync)
+	if err != nil {
+		db.cache.reopen(db.cur.seq)
+	}
+	return err
+}
+
 // publish makes next the current state, after its writes were applied to
-// storage, and retires the shared snapshot of the state it replaces. The
-// caller holds db.stateMu's write lock.
+// storage (apply), numbers it, reopens the record cache at it and retires
+// the shared snapshot of the state it replaces. The caller holds
+// db.stateMu's write lock.
 func (db *DB) publish(next *state) {
+	next.seq = db.cur.seq + 1
 	db.cur = next
+	db.cache.reopen(next.seq)
 	db.retireSnapshot()
 }
 

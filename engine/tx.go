@@ -46,6 +46,9 @@ type Tx struct {
 	nwrites   int   // storage writes so far (for operation atomicity)
 	aborted   error // set when an operation failed after writing
 	share     bool  // records are returned shared, not copied (see ShareRecords)
+	// cached: a read transaction on the current state's shared snapshot,
+	// which reads through the record cache (cache.go).
+	cached bool
 	// stats counts work for tests and Explain (index walks, records read).
 	stats Stats
 	// recReader reads records in a read-only tx on a snapshot (pebbleread.go).
@@ -118,6 +121,7 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 		snap, err = db.st.NewSnapshot()
 	} else {
 		snap, err = db.acquireSnapshot()
+		tx.cached = db.cache != nil
 	}
 	db.stateMu.RUnlock()
 	if err != nil {
@@ -208,7 +212,7 @@ func (tx *Tx) Commit() error {
 		}
 	}
 	db.stateMu.Lock()
-	err := db.st.Apply(b, false)
+	err := db.apply(b, false)
 	if err == nil {
 		tx.applyPending(&next)
 		db.publish(&next)
@@ -267,7 +271,7 @@ func (tx *Tx) commitCountersOnly() error {
 		next.counters[name] = c
 	}
 	db.stateMu.Lock()
-	err := db.st.Apply(b, !db.opts.NoSync)
+	err := db.apply(b, !db.opts.NoSync)
 	if err == nil {
 		db.publish(&next)
 		db.advancePoints(tx.st, &next, nil)
@@ -385,6 +389,13 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 		}
 		return it.rec, nil
 	}
+	if tx.cached {
+		rr := &tx.recReader
+		rr.key = append(append(rr.key[:0], ms.prefix...), pk...)
+		if rec, ok := tx.db.cache.get(rr.key, tx.st.seq); ok {
+			return rec, nil
+		}
+	}
 	key, b, err := tx.readRecordBytes(ms, pk)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
@@ -392,9 +403,12 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := tx.db.decodeCached(key, b)
+	rec, err := decodeRecord(b)
 	if err != nil {
 		return nil, fmt.Errorf("model %q: %w", ms.m.Name, err)
+	}
+	if tx.cached {
+		tx.db.cache.add(key, rec, tx.st.seq)
 	}
 	return rec, nil
 }
@@ -439,7 +453,7 @@ func (tx *Tx) scanRecordsPre(ms *modelState, reverse bool, pre *prefilter, fn fu
 			tx.stats.Prefiltered++
 			continue
 		}
-		rec, err := tx.db.decodeCached(it.Key(), it.Value())
+		rec, err := tx.decodeScanned(it.Key(), it.Value())
 		if err != nil {
 			return fmt.Errorf("model %q: %w", ms.m.Name, err)
 		}
@@ -450,6 +464,24 @@ func (tx *Tx) scanRecordsPre(ms *modelState, reverse bool, pre *prefilter, fn fu
 		}
 	}
 	return it.Err()
+}
+
+// decodeScanned returns the record a scan found under key, stored as raw:
+// decoded, or for a record of minCachedRecordBytes or more in a
+// transaction that reads through the record cache, from the cache (and
+// added to it when missing).
+func (tx *Tx) decodeScanned(key, raw []byte) (map[string]any, error) {
+	if !tx.cached || len(raw) < minCachedRecordBytes {
+		return decodeRecord(raw)
+	}
+	if rec, ok := tx.db.cache.get(key, tx.st.seq); ok {
+		return rec, nil
+	}
+	rec, err := decodeRecord(raw)
+	if err == nil {
+		tx.db.cache.add(key, rec, tx.st.seq)
+	}
+	return rec, err
 }
 
 // writeRecord replaces the record at pk (old may be nil for an insert, new
