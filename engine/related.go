@@ -97,7 +97,7 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 		return groups, err
 	}
 	t := tx.tree(sp)
-	if tx.st.records != nil {
+	if tx.st.records != nil || tx.cached {
 		return tx.rowsByIndexPoint(ms, sp, t, keys)
 	}
 	type hit struct {
@@ -149,9 +149,13 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 	return groups, nil
 }
 
-// rowsByIndexPoint is rowsByField's index walk on a memory store, where
-// point reads are hash probes: each key's group is built as its walk
-// goes, every group a window of one shared slice, in primary-key order.
+// rowsByIndexPoint is rowsByField's index walk where point reads are
+// cheap in any order — hash probes on a memory store, the decoded-record
+// cache (cache.go) in a read transaction on Pebble — so the storage seeks
+// need no sorting: each key's group is built as its walk goes, every group
+// a window of one shared slice, in primary-key order. (On Pebble a record
+// the cache misses is a seek in walk order; warm, sorting the hits for the
+// seeks cost more than the reads.)
 func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, keys [][]byte) (map[string][]row, error) {
 	groups := make(map[string][]row, len(keys))
 	all := make([]row, 0, 4*len(keys))
