@@ -8,21 +8,26 @@ import (
 	"github.com/relstore/relstore/schema"
 )
 
-// include expands the includes of a result set. It returns, per record, the
-// relation values to attach (name → record, []record); a to-one relation
-// with no target is left out, an empty to-many is []. Each relation is one
-// batched lookup for all records of the level; the include scope's where,
-// order, skip and limit apply per parent; nested includes recurse one level
-// at a time.
-func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Include, depth int) ([]map[string]any, error) {
+// attachment is one included relation's values for the records of a
+// level: vals[i] is what record i gets under name (a record, or a
+// []any of records), nil when it gets nothing.
+type attachment struct {
+	name string
+	vals []any
+}
+
+// include expands the includes of a result set. It returns, per include in
+// order, the relation values to attach to each record: a to-one relation
+// with no target is nil (left out), an empty to-many is []. Each relation
+// is one batched lookup for all records of the level; the include scope's
+// where, order, skip and limit apply per parent; nested includes recurse
+// one level at a time.
+func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Include, depth int) ([]attachment, error) {
 	if depth > tx.db.opts.MaxIncludeDepth {
 		return nil, &filter.Error{Code: "INCLUDE_TOO_DEEP", Path: "include",
 			Message: "include is nested deeper than the limit of " + itoa(tx.db.opts.MaxIncludeDepth) + " levels"}
 	}
-	attached := make([]map[string]any, len(recs))
-	for i := range attached {
-		attached[i] = map[string]any{}
-	}
+	attached := make([]attachment, 0, len(incs))
 	for _, inc := range incs {
 		rel := inc.Relation
 		if rel == nil || rel.DisableInclude {
@@ -85,10 +90,11 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 		if err != nil {
 			return nil, err
 		}
+		a := attachment{name: inc.Name, vals: make([]any, len(recs))}
 		for i := range recs {
 			if toOne {
 				if len(shaped[i]) > 0 {
-					attached[i][inc.Name] = shaped[i][0]
+					a.vals[i] = shaped[i][0]
 				}
 				continue
 			}
@@ -96,8 +102,9 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 			for j, r := range shaped[i] {
 				list[j] = r
 			}
-			attached[i][inc.Name] = list
+			a.vals[i] = list
 		}
+		attached = append(attached, a)
 	}
 	return attached, nil
 }

@@ -154,7 +154,7 @@ func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool,
 	for i, r := range rows {
 		recs[i] = readDefaults(ms.m, r.rec)
 	}
-	var attached []map[string]any
+	var attached []attachment
 	if len(flt.Include) > 0 && len(recs) > 0 {
 		if err := checkIncludeKeys(ms, flt, recs[0]); err != nil {
 			return nil, err
@@ -176,9 +176,9 @@ func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool,
 		} else {
 			o = tx.output(ms.m, o, nested)
 		}
-		if attached != nil {
-			for k, v := range attached[i] {
-				o[k] = v
+		for _, a := range attached {
+			if v := a.vals[i]; v != nil {
+				o[a.name] = v
 			}
 		}
 		out[i] = o
