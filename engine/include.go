@@ -2,7 +2,7 @@ package engine
 
 import (
 	"bytes"
-	"sort"
+	"slices"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/schema"
@@ -46,14 +46,17 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 		total := 0
 		kept := make([][]row, len(recs))
 		for i, rows := range groups {
-			var sel []row
-			for _, r := range rows {
-				ok, err := filter.Match(scope.Where, r.rec, tx)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					sel = append(sel, r)
+			sel := rows // no where: every row (sorting it in place is harmless)
+			if scope.Where != nil {
+				sel = nil
+				for _, r := range rows {
+					ok, err := filter.Match(scope.Where, r.rec, tx)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						sel = append(sel, r)
+					}
 				}
 			}
 			if len(scope.Order) > 0 {
@@ -62,7 +65,12 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 					tx.sortRows(tms, sel, scope.Order)
 				}
 			} else if rel.Type == schema.RelHasMany || rel.Type == schema.RelHasAndBelongsToMany || rel.Type == schema.RelHasOne {
-				sort.SliceStable(sel, func(a, b int) bool { return bytes.Compare(sel[a].pk, sel[b].pk) < 0 })
+				// Index walks give each group in primary-key order
+				// already: check before sorting (which allocates).
+				byPK := func(a, b row) int { return bytes.Compare(a.pk, b.pk) }
+				if !slices.IsSortedFunc(sel, byPK) {
+					slices.SortStableFunc(sel, byPK)
+				}
 			}
 			if scope.Skip > 0 {
 				if scope.Skip >= len(sel) {
@@ -132,6 +140,7 @@ func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[
 	}
 	byModel := map[*modelState][]pos{}
 	var order []*modelState
+	slots := make([]map[string]any, total) // every parent's list is a window of it
 	for i, rows := range kept {
 		tms := tx.targetModelOf(rel, parents[i])
 		if tms == nil {
@@ -148,7 +157,7 @@ func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[
 			ps = append(ps, pos{i, j})
 		}
 		byModel[tms] = ps
-		out[i] = make([]map[string]any, len(rows))
+		out[i], slots = slots[:len(rows):len(rows)], slots[len(rows):]
 	}
 	for _, tms := range order {
 		ps := byModel[tms]

@@ -357,6 +357,10 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		if len(recs) > 1 {
 			seen = make(map[string][]row, len(recs))
 		}
+		// Each distinct target's key bytes and row are carved from
+		// shared chunks: one allocation per many targets, not three each.
+		var pks []byte
+		var rowBuf []row
 		for i, rec := range recs {
 			v := rec[rel.ForeignKey]
 			if v == nil {
@@ -374,14 +378,23 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 			if err != nil {
 				return nil, err
 			}
+			if cap(pks)-len(pks) < len(buf) {
+				pks = make([]byte, 0, max(len(buf), 4096))
+			}
+			pks = append(pks, buf...)
+			pk := pks[len(pks)-len(buf) : len(pks) : len(pks)] // never modified
 			if trec != nil {
-				pk := bytes.Clone(buf)
-				if out[i], err = keep([]row{{pk: pk, rec: trec}}); err != nil {
+				if len(rowBuf) == cap(rowBuf) {
+					rowBuf = make([]row, 0, min(len(recs)-i, 1024))
+				}
+				rowBuf = append(rowBuf, row{pk: pk, rec: trec})
+				n := len(rowBuf)
+				if out[i], err = keep(rowBuf[n-1 : n : n]); err != nil {
 					return nil, err
 				}
 			}
 			if seen != nil {
-				seen[string(buf)] = out[i]
+				seen[unsafeString(pk)] = out[i]
 			}
 		}
 	case rel.Type == schema.RelBelongsTo:
