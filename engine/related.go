@@ -379,7 +379,9 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 				return nil, err
 			}
 			if cap(pks)-len(pks) < len(buf) {
-				pks = make([]byte, 0, max(len(buf), 4096))
+				// Room for the keys still to come, up to 4 KiB (a single
+				// lookup takes just its key).
+				pks = make([]byte, 0, max(len(buf), min(4096, len(buf)*(len(recs)-i))))
 			}
 			pks = append(pks, buf...)
 			pk := pks[len(pks)-len(buf) : len(pks) : len(pks)] // never modified
