@@ -46,9 +46,12 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 		total := 0
 		kept := make([][]row, len(recs))
 		for i, rows := range groups {
-			sel := rows // no where: every row (sorting it in place is harmless)
+			// Without a where every row is kept: sel is the group itself,
+			// which parents with one key share, so it is copied before
+			// it is reordered.
+			sel, own := rows, false
 			if scope.Where != nil {
-				sel = nil
+				sel, own = nil, true
 				for _, r := range rows {
 					ok, err := filter.Match(scope.Where, r.rec, tx)
 					if err != nil {
@@ -62,13 +65,19 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 			if len(scope.Order) > 0 {
 				tms := tx.targetModelOf(rel, recs[i])
 				if tms != nil {
+					if !own {
+						sel = slices.Clone(sel)
+					}
 					tx.sortRows(tms, sel, scope.Order)
 				}
 			} else if rel.Type == schema.RelHasMany || rel.Type == schema.RelHasAndBelongsToMany || rel.Type == schema.RelHasOne {
 				// Index walks give each group in primary-key order
-				// already: check before sorting (which allocates).
+				// already: check before sorting.
 				byPK := func(a, b row) int { return bytes.Compare(a.pk, b.pk) }
 				if !slices.IsSortedFunc(sel, byPK) {
+					if !own {
+						sel = slices.Clone(sel)
+					}
 					slices.SortStableFunc(sel, byPK)
 				}
 			}
