@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -189,9 +190,41 @@ func appendJSONReflect(b []byte, rv reflect.Value) []byte {
 // appendJSONTime writes a date as JavaScript's toJSON does (the layout
 // needs no escaping).
 func appendJSONTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		b = append(b, '"')
+		b = t.AppendFormat(b, jsonTimeLayout)
+		return append(b, '"')
+	}
+	// The layout's digits written directly: AppendFormat parses its
+	// layout on every call (a twelfth of a large include's response).
+	hour, minute, sec := t.Clock()
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, jsonTimeLayout)
-	return append(b, '"')
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1e6, 3) // truncated, as AppendFormat does
+	return append(b, 'Z', '"')
+}
+
+// appendDigits appends the n lowest decimal digits of v >= 0, zero padded.
+func appendDigits(b []byte, v, n int) []byte {
+	b = append(b, make([]byte, n)...)
+	for i := len(b) - 1; i >= len(b)-n; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
 }
 
 // appendJSONNumber writes f as JavaScript's JSON.stringify does.
@@ -277,7 +310,16 @@ func appendJSONString(b []byte, s string) []byte {
 // writeJSON writes v as the JSON body of a response with the given status.
 // For HEAD requests only the status and headers are written.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body := appendJSON(nil, v)
+	bp := jsonBufs.Get().(*[]byte)
+	body := appendJSON((*bp)[:0], v)
+	defer func() {
+		// Write has copied body out (into the connection's buffer or
+		// onto the wire): the next response may reuse it.
+		if cap(body) <= maxPooledJSONBuf {
+			*bp = body[:0]
+			jsonBufs.Put(bp)
+		}
+	}()
 	h := w.Header()
 	h.Set("Content-Type", contentTypeJSON)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -289,3 +331,10 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.WriteHeader(status)
 	w.Write(body) //nolint:errcheck // the client went away; nothing to do
 }
+
+// jsonBufs holds response buffers for reuse: a large response grows its
+// buffer by repeated copies, and a fresh one is garbage every time.
+var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledJSONBuf is the largest buffer kept for reuse.
+const maxPooledJSONBuf = 4 << 20
