@@ -61,3 +61,36 @@ func TestSummaryRatiosAndTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryNoSync: relstore-pebble-nosync against sqlite-wal is reported
+// apart from the targets, without a goal, with what each may lose on a
+// crash, and only when both ran.
+func TestSummaryNoSync(t *testing.T) {
+	var s Summary
+	s.Add(sumLine(SysRelstorePebbleNoSync, Q2, 10, true))
+	var b bytes.Buffer
+	if err := s.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "without a goal") {
+		t.Fatalf("a comparison without its peer:\n%s", b.String())
+	}
+	s.Add(sumLine(SysSQLiteWAL, Q2, 25, true))
+	b.Reset()
+	if err := s.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	_, rest, ok := strings.Cut(out, "without a goal")
+	if !ok {
+		t.Fatalf("no comparison:\n%s", out)
+	}
+	for _, want := range []string{"Q2", SysRelstorePebbleNoSync, SysSQLiteWAL, "2.50×", "process crash"} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("comparison lacks %q:\n%s", want, rest)
+		}
+	}
+	if strings.Contains(rest, "MISS") || strings.Contains(rest, "≥") {
+		t.Errorf("the comparison has a goal:\n%s", rest)
+	}
+}
