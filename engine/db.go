@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/index"
 	"github.com/relstore/relstore/schema"
 	"github.com/relstore/relstore/storage"
@@ -108,6 +109,9 @@ type modelState struct {
 	prefix  []byte // record key prefix
 	idProps []*schema.Property
 	specs   []*index.Spec
+	// scopeWhere is the where of the model's default scope, parsed once
+	// for the state (nil: none; see parseScopeWhere).
+	scopeWhere filter.Node
 }
 
 // Open opens a DB on st, loading the catalog and the index caches. The DB
@@ -212,7 +216,25 @@ func (db *DB) buildState(cat *catalog, prev *state) (*state, error) {
 			}
 		}
 	}
+	for _, ms := range s.models {
+		ms.scopeWhere = parseScopeWhere(ms.m, s.set)
+	}
 	return s, nil
+}
+
+// parseScopeWhere returns the where of m's default scope, parsed, or nil
+// when it has none or one that does not parse (which admits every record,
+// as inDefaultScope always did).
+func parseScopeWhere(m *schema.Model, set *schema.Set) filter.Node {
+	w, ok := m.Scope["where"]
+	if !ok {
+		return nil
+	}
+	node, err := filter.ParseWhere(w, m, set)
+	if err != nil {
+		return nil
+	}
+	return node
 }
 
 // loadTrees fills every index cache from the persisted index keys.

@@ -111,18 +111,10 @@ func (tx *Tx) matchingRecords(ms *modelState, where map[string]any) ([]row, erro
 // inDefaultScope reports whether a stored record is visible through the
 // model's default scope.
 func (tx *Tx) inDefaultScope(ms *modelState, rec map[string]any) bool {
-	if ms.m.Scope == nil {
+	if ms.scopeWhere == nil {
 		return true
 	}
-	w, ok := ms.m.Scope["where"]
-	if !ok {
-		return true
-	}
-	node, err := filter.ParseWhere(w, ms.m, tx.st.set)
-	if err != nil {
-		return true
-	}
-	ok, err = filter.Match(node, rec, tx)
+	ok, err := filter.Match(ms.scopeWhere, rec, tx)
 	return err == nil && ok
 }
 
