@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -165,8 +166,10 @@ func numberOf(v any) (float64, bool) {
 	case int:
 		return float64(x), true
 	case string:
+		// A numeric string beyond float64's range reads as ±Inf (or 0),
+		// as JavaScript's Number does: "1e400" is capped like 1e300.
 		f, err := strconv.ParseFloat(x, 64)
-		return f, err == nil
+		return f, err == nil || errors.Is(err, strconv.ErrRange)
 	}
 	return 0, false
 }

@@ -22,6 +22,9 @@ func TestCapLimit(t *testing.T) {
 		{"smaller string limit kept", 10, map[string]any{"limit": "5"}, map[string]any{"limit": "5"}},
 		{"zero limit (unlimited in LB3) capped", 10, map[string]any{"limit": 0.0}, map[string]any{"limit": 10.0}},
 		{"bad limit left for the engine", 10, map[string]any{"limit": "abc"}, map[string]any{"limit": "abc"}},
+		{"huge number capped", 10, map[string]any{"limit": 1e300}, map[string]any{"limit": 10.0}},
+		{"string beyond float64 capped as the number is", 10, map[string]any{"limit": "1e400"}, map[string]any{"limit": 10.0}},
+		{"negative string beyond float64 capped", 10, map[string]any{"limit": "-1e400"}, map[string]any{"limit": 10.0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
