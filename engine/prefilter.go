@@ -18,6 +18,11 @@ type prefilter struct {
 	names []string // the top-level properties the clause reads
 	cw    *filter.Compiled
 	m     map[string]any // scratch: the decoded properties of one record
+	// eqs, when the clause is nothing but top-level string equalities
+	// ({"status": "shipped"}, AND-ed), are tested on the stored bytes
+	// themselves (rawStringEqs); records they cannot decide take the
+	// general path.
+	eqs []rawEq
 
 	seen, rejected int
 	off            bool // the clause rejects too little to pay (see pass)
@@ -81,7 +86,98 @@ func newPrefilter(where filter.Node, cw *filter.Compiled) *prefilter {
 	if !walk(where) || len(names) == 0 {
 		return nil
 	}
-	return &prefilter{names: names, cw: cw, m: make(map[string]any, len(names))}
+	eqs, _ := stringEqs(where)
+	return &prefilter{names: names, cw: cw, m: make(map[string]any, len(names)), eqs: eqs}
+}
+
+// rawEq is a top-level string equality {name: val}.
+type rawEq struct{ name, val string }
+
+// stringEqs returns the conditions of where when it is nothing but
+// top-level equalities with a string ({p: "text"}, possibly AND-ed),
+// which hold exactly when the stored value is that string or, stored as
+// anything but a string, when the general test says so (compileCond).
+func stringEqs(where filter.Node) ([]rawEq, bool) {
+	switch x := where.(type) {
+	case *filter.Cond:
+		if s, ok := x.Value.(string); ok && x.Op == filter.OpEq && len(x.Path) == 1 {
+			return []rawEq{{x.Path[0], s}}, true
+		}
+	case *filter.And:
+		var out []rawEq
+		for _, c := range x.Nodes {
+			e, ok := stringEqs(c)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, e...)
+		}
+		return out, len(out) > 0
+	}
+	return nil, false
+}
+
+// rawStringEqs tests eqs on the stored record b without decoding it:
+// decided is false when the bytes alone cannot say (a property missing,
+// stored as anything but a string or more than once, or bytes it cannot
+// read), and pass then means nothing.
+func rawStringEqs(b []byte, eqs []rawEq) (pass, decided bool) {
+	if len(eqs) > 64 {
+		return false, false
+	}
+	d := mpDecoder{b: b}
+	n, isNil, err := d.recordHeader()
+	if err != nil || isNil || n < 0 || n > (len(b)-d.off)/2 {
+		return false, false
+	}
+	var seen uint64 // eqs whose property was read
+	pass = true
+	for range n {
+		k, ok := d.rawKey()
+		if !ok {
+			return false, false
+		}
+		found := false
+		for i, e := range eqs {
+			if string(k) != e.name { // no allocation
+				continue
+			}
+			if !found {
+				found = true
+				if !d.need(1) || !isMsgpackStr(d.b[d.off]) {
+					return false, false // not a string: the general test decides
+				}
+			}
+			if seen&(1<<i) != 0 {
+				return false, false // stored twice: the full decode takes the later
+			}
+			seen |= 1 << i
+		}
+		if !found {
+			if !d.skip(1) {
+				return false, false
+			}
+			continue
+		}
+		v, ok := d.rawKey() // a string value reads as a key does
+		if !ok {
+			return false, false
+		}
+		for _, e := range eqs {
+			if string(k) == e.name && string(v) != e.val {
+				pass = false
+			}
+		}
+	}
+	if d.off != len(b) || seen != 1<<len(eqs)-1 {
+		return false, false
+	}
+	return pass, true
+}
+
+// isMsgpackStr reports whether c starts a msgpack string.
+func isMsgpackStr(c byte) bool {
+	return (c >= 0xa0 && c <= 0xbf) || c == mpStr8 || c == mpStr16 || c == mpStr32
 }
 
 // pass reports whether the record stored as raw may match: false only when
@@ -99,6 +195,14 @@ func (p *prefilter) pass(raw []byte) bool {
 		return true
 	}
 	p.seen++
+	if p.eqs != nil {
+		if pass, decided := rawStringEqs(raw, p.eqs); decided {
+			if !pass {
+				p.rejected++
+			}
+			return pass
+		}
+	}
 	clear(p.m)
 	if !decodeFields(raw, p.names, p.m) {
 		return true

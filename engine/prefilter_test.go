@@ -99,7 +99,96 @@ func TestDecodeFields(t *testing.T) {
 	})
 }
 
-// FuzzDecodeFields holds decodeFields to the full decoder on any input.
+// checkRawStringEqs holds rawStringEqs to the full decoder on in: when it
+// decides, the record decodes, every property named in eqs is a string,
+// and pass says whether each equals its value.
+func checkRawStringEqs(t *testing.T, in []byte, eqs []rawEq) {
+	t.Helper()
+	pass, decided := rawStringEqs(in, eqs)
+	if !decided {
+		return
+	}
+	full, err := decodeRecordBytes(in)
+	require.NoError(t, err, "decided on bytes the full decoder refuses: %x", in)
+	want := true
+	for _, e := range eqs {
+		s, isStr := full[e.name].(string)
+		require.True(t, isStr, "decided on %q stored as %#v: %x", e.name, full[e.name], in)
+		want = want && s == e.val
+	}
+	require.Equal(t, want, pass, "eqs %q on %x", eqs, in)
+}
+
+// TestRawStringEqs tests equalities on the stored bytes of random records
+// (their own string values, other strings, properties they lack or hold
+// as other kinds, the same property twice) against the full decoder, and
+// every truncation of a few records.
+func TestRawStringEqs(t *testing.T) {
+	recs := randomRecords(t, 500)
+	r := rand.New(rand.NewPCG(codecSeed, 9))
+	decided := 0
+	for i, rec := range recs {
+		enc, err := encodeRecord(rec)
+		require.NoError(t, err)
+		keys := make([]string, 0, len(rec))
+		for k := range rec {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var eqs []rawEq
+		for _, k := range keys {
+			if r.IntN(3) > 0 {
+				continue
+			}
+			val := "other"
+			if s, ok := rec[k].(string); ok && r.IntN(2) == 0 {
+				val = s
+			}
+			eqs = append(eqs, rawEq{k, val})
+		}
+		switch r.IntN(6) {
+		case 0:
+			eqs = append(eqs, rawEq{"no such property", "x"})
+		case 1:
+			if len(eqs) > 0 {
+				eqs = append(eqs, eqs[0])
+			}
+		}
+		if len(eqs) == 0 {
+			continue
+		}
+		if _, ok := rawStringEqs(enc, eqs); ok {
+			decided++
+		}
+		checkRawStringEqs(t, enc, eqs)
+		if i < 20 {
+			for n := range len(enc) {
+				if _, ok := rawStringEqs(enc[:n], eqs); ok {
+					t.Fatalf("record %d cut at %d: decided", i, n)
+				}
+			}
+		}
+	}
+	require.Greater(t, decided, 20, "records the bytes decide")
+	t.Run("duplicate key is left to the full decode", func(t *testing.T) {
+		_, ok := rawStringEqs(mp(0x82, 0xa1, "a", 0xa1, "x", 0xa1, "a", 0xa1, "y"), []rawEq{{"a", "y"}})
+		require.False(t, ok)
+	})
+	t.Run("a number is left to the full decode", func(t *testing.T) {
+		_, ok := rawStringEqs(mp(0x81, 0xa1, "a", 0x05), []rawEq{{"a", "5"}})
+		require.False(t, ok)
+	})
+	t.Run("decided both ways", func(t *testing.T) {
+		rec := mp(0x82, 0xa1, "a", 0xa1, "x", 0xa1, "b", 0xa2, "yz")
+		pass, ok := rawStringEqs(rec, []rawEq{{"a", "x"}, {"b", "yz"}})
+		require.True(t, ok && pass)
+		pass, ok = rawStringEqs(rec, []rawEq{{"a", "x"}, {"b", "y"}})
+		require.True(t, ok && !pass)
+	})
+}
+
+// FuzzDecodeFields holds decodeFields, and rawStringEqs, to the full
+// decoder on any input.
 func FuzzDecodeFields(f *testing.F) {
 	g := newRecordGen(codecSeed)
 	for range 30 {
@@ -111,6 +200,8 @@ func FuzzDecodeFields(f *testing.F) {
 	f.Add(mp(0x82, 0xa1, "a", 0xd3, uint64(1<<63), 0x05, 0xc7, 12, 0xff, uint32(1), uint64(1<<64-1)), "a")
 	f.Fuzz(func(t *testing.T, in []byte, name string) {
 		checkDecodeFields(t, in, []string{name, "a", ""})
+		checkRawStringEqs(t, in, []rawEq{{name, "a"}})
+		checkRawStringEqs(t, in, []rawEq{{"a", name}, {name, ""}})
 	})
 }
 
@@ -162,6 +253,9 @@ func TestPrefilter(t *testing.T) {
 			`{"status":{"regexp":"/P/i"}}`,
 			`{"status":null}`,
 			`{"status":{"ilike":"%AID"}}`,
+			`{"and":[{"status":"paid"},{"status":"paid"}]}`,
+			`{"and":[{"status":"new"},{"tags":"new"}]}`,
+			`{"status":""}`,
 		}
 		m := db.Model("Order")
 		var stayedOn, turnedOff int
