@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -55,11 +56,7 @@ func TestDecodeFields(t *testing.T) {
 	for i, rec := range recs {
 		enc, err := encodeRecord(rec)
 		require.NoError(t, err)
-		keys := make([]string, 0, len(rec))
-		for k := range rec {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := slices.Sorted(maps.Keys(rec))
 		var names []string
 		for _, k := range keys {
 			if r.IntN(3) == 0 {
@@ -130,11 +127,7 @@ func TestRawStringEqs(t *testing.T) {
 	for i, rec := range recs {
 		enc, err := encodeRecord(rec)
 		require.NoError(t, err)
-		keys := make([]string, 0, len(rec))
-		for k := range rec {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := slices.Sorted(maps.Keys(rec))
 		var eqs []rawEq
 		for _, k := range keys {
 			if r.IntN(3) > 0 {
