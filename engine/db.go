@@ -62,6 +62,8 @@ type Options struct {
 type DB struct {
 	st   storage.Engine
 	opts Options
+	// versioned is st when it is a storage.Versioned (Pebble), or nil.
+	versioned storage.Versioned
 
 	writeMu sync.Mutex   // one write transaction at a time
 	stateMu sync.RWMutex // guards cur against the commit swap
@@ -118,6 +120,7 @@ type modelState struct {
 // takes ownership of st and closes it on Close.
 func Open(st storage.Engine, opts *Options) (*DB, error) {
 	db := &DB{st: st}
+	db.versioned, _ = st.(storage.Versioned)
 	if opts != nil {
 		db.opts = *opts
 	}

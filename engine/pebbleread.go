@@ -97,17 +97,23 @@ func (tx *Tx) readRecordBytes(ms *modelState, pk []byte) (key, raw []byte, err e
 
 // closeRecordReader releases the record iterator of a read-only
 // transaction, if it has one: back to its shared snapshot for the next
-// transaction, or closed. It must run before the snapshot is released.
+// transaction, or closed. It then has the shared snapshot close its stale
+// idle iterators (snapRef.sweep). It must run before the snapshot is
+// released.
 func (tx *Tx) closeRecordReader() {
 	tx.cached = false // an ended transaction reads nothing, cached or not
 	rr := &tx.recReader
-	if rr.it == nil {
-		return
+	ref, shared := tx.snap.(*snapRef)
+	shared = shared && !ref.closed
+	if rr.it != nil {
+		if shared {
+			ref.putIter(rr.it)
+		} else {
+			rr.it.Close()
+		}
+		rr.it = nil
 	}
-	if ref, ok := tx.snap.(*snapRef); ok && !ref.closed {
-		ref.putIter(rr.it)
-	} else {
-		rr.it.Close()
+	if shared && tx.db.versioned != nil {
+		ref.sweep(tx.db.versioned.Version())
 	}
-	rr.it = nil
 }

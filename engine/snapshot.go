@@ -34,6 +34,9 @@ type sharedSnap struct {
 	iters []storage.Iterator
 	// readers counts the transactions that have taken the snapshot.
 	readers atomic.Int64
+	// swept is the store version (storage.Versioned) up to which iters
+	// holds no stale iterator (sweep).
+	swept atomic.Uint64
 }
 
 // maxPooledIters bounds the idle record iterators a shared snapshot keeps
@@ -62,35 +65,83 @@ func (s *sharedSnap) release() error {
 	return first
 }
 
-// takeIter returns an idle record iterator of the snapshot, or nil.
+// takeIter returns an idle record iterator of the snapshot, or nil. Stale
+// iterators (storage.Staler) are closed rather than handed out.
 func (r *snapRef) takeIter() storage.Iterator {
 	s := r.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := len(s.iters)
-	if n == 0 {
-		return nil
+	for {
+		s.mu.Lock()
+		n := len(s.iters)
+		if n == 0 {
+			s.mu.Unlock()
+			return nil
+		}
+		it := s.iters[n-1]
+		s.iters[n-1] = nil
+		s.iters = s.iters[:n-1]
+		s.mu.Unlock()
+		if !stale(it) {
+			return it
+		}
+		it.Close()
 	}
-	it := s.iters[n-1]
-	s.iters[n-1] = nil
-	s.iters = s.iters[:n-1]
-	return it
 }
 
 // putIter hands a record iterator made on the snapshot back for the next
-// transaction (closing it when enough are idle). The caller holds its
-// reference still, so the snapshot is open.
+// transaction, or closes it when it is stale or enough are idle. The caller
+// holds its reference still, so the snapshot is open.
 func (r *snapRef) putIter(it storage.Iterator) {
-	s := r.s
-	s.mu.Lock()
-	if len(s.iters) < maxPooledIters {
-		s.iters = append(s.iters, it)
-		it = nil
+	if !stale(it) {
+		s := r.s
+		s.mu.Lock()
+		if len(s.iters) < maxPooledIters {
+			s.iters = append(s.iters, it)
+			it = nil
+		}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	if it != nil {
 		it.Close()
 	}
+}
+
+// sweep closes the stale idle iterators once per version of a Versioned
+// store. Reads that the record cache answers take no iterator, so without
+// it one left before a Pebble flush would stay idle, and pin the flushed
+// memtable, until a commit retires the state. The caller holds its
+// reference still.
+func (r *snapRef) sweep(version uint64) {
+	s := r.s
+	if s.swept.Load() == version {
+		return
+	}
+	var closing []storage.Iterator
+	s.mu.Lock()
+	s.swept.Store(version)
+	kept := s.iters[:0]
+	for _, it := range s.iters {
+		if stale(it) {
+			closing = append(closing, it)
+		} else {
+			kept = append(kept, it)
+		}
+	}
+	clear(s.iters[len(kept):])
+	s.iters = kept
+	s.mu.Unlock()
+	for _, it := range closing {
+		it.Close()
+	}
+}
+
+// stale reports whether it pins a part of the store the store has since
+// replaced (storage.Staler). An idle iterator kept past a Pebble flush
+// holds the flushed memtable, whose memory Pebble charges against the
+// block cache: after a bulk load the size of the load's batch, which left
+// the cache no room at all until the next commit retired the pool.
+func stale(it storage.Iterator) bool {
+	s, ok := it.(storage.Staler)
+	return ok && s.Stale()
 }
 
 // snapRef is one transaction's reference to a shared snapshot: a
@@ -150,11 +201,17 @@ func (db *DB) acquireSnapshot() (storage.Snapshot, error) {
 			// first): one taken now would keep the DB's reference forever.
 			return nil, ErrClosed
 		}
+		s = &sharedSnap{}
+		if db.versioned != nil {
+			// Iterators on the snapshot are made later, at this version
+			// or a newer one.
+			s.swept.Store(db.versioned.Version())
+		}
 		snap, err := db.st.NewSnapshot()
 		if err != nil {
 			return nil, err
 		}
-		s = &sharedSnap{snap: snap}
+		s.snap = snap
 		s.refs.Store(1) // the DB's, until retire
 		db.snaps.cur.Store(s)
 	}

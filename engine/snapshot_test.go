@@ -101,3 +101,81 @@ func TestSharedSnapshot(t *testing.T) {
 		require.ErrorIs(t, err, ErrClosed, "no shared snapshot is taken after Close")
 	})
 }
+
+// TestStaleIteratorsSwept: an idle record iterator made before a Pebble
+// flush pins the flushed memtable, which Pebble charges against the block
+// cache. The next read transaction to end closes it, even one the record
+// cache answers without an iterator, and none is handed out again.
+func TestStaleIteratorsSwept(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB) storage.Engine) {
+		db := openDB(t, open(t), `{"name": "Item", "properties": {"id": {"type": "number", "id": true}, "n": "number"}}`)
+		p, ok := db.st.(*storage.Pebble)
+		if !ok {
+			require.Nil(t, db.versioned, "memory stores pin nothing")
+			return
+		}
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+			for i := range 4 * iterAfterReaders {
+				if _, err := tx.Create("Item", map[string]any{"id": float64(1 + i), "n": float64(i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		read := func(id int) storage.Iterator {
+			tx, err := db.begin(ctx, false, false)
+			require.NoError(t, err)
+			defer func() { require.NoError(t, tx.Commit()) }()
+			rec, err := tx.FindByID("Item", float64(id), nil)
+			require.NoError(t, err)
+			require.Equal(t, float64(id-1), rec["n"])
+			return tx.recReader.it
+		}
+		var made storage.Iterator
+		for i := range 2 * iterAfterReaders {
+			if it := read(1 + i); it != nil {
+				made = it
+			}
+		}
+		require.NotNil(t, made, "a reader built an iterator")
+		s := db.snaps.cur.Load()
+		require.Equal(t, []storage.Iterator{made}, s.iters, "left idle for the next readers")
+		require.False(t, stale(made))
+
+		require.NoError(t, p.Flush())
+		require.True(t, stale(made), "the flush replaced the memtable it reads")
+		read(1) // answered by the record cache: no iterator taken
+		require.Empty(t, s.iters, "the reader's end closed the stale iterator")
+		require.Same(t, s, db.snaps.cur.Load(), "no commit retired the pool")
+		require.ErrorIs(t, made.Close(), storage.ErrClosed)
+
+		// A reader after the flush builds a fresh iterator, which stays
+		// pooled until the next flush.
+		var fresh storage.Iterator
+		for i := 2 * iterAfterReaders; i < 4*iterAfterReaders; i++ {
+			if it := read(1 + i); it != nil {
+				fresh = it
+			}
+		}
+		require.NotNil(t, fresh)
+		require.NotSame(t, made, fresh)
+		require.Equal(t, []storage.Iterator{fresh}, s.iters)
+
+		// A stale iterator is never handed back out or pooled again.
+		require.NoError(t, p.Flush())
+		ref := &snapRef{s: s}
+		s.refs.Add(1)
+		require.Nil(t, ref.takeIter(), "the stale iterator is closed, not taken")
+		require.ErrorIs(t, fresh.Close(), storage.ErrClosed)
+		it, err := ref.NewIter(recordIterOptions)
+		require.NoError(t, err)
+		require.NoError(t, p.Flush())
+		ref.putIter(it)
+		require.Empty(t, s.iters, "a stale iterator put back is closed")
+		require.ErrorIs(t, it.Close(), storage.ErrClosed)
+		require.NoError(t, ref.Close())
+		rep, err := db.Check(ctx)
+		require.NoError(t, err)
+		require.Empty(t, rep.Faults, rep.String())
+	})
+}

@@ -54,9 +54,21 @@ type Pebble struct {
 	db       *pebble.DB
 	noSync   bool
 	readOnly bool
+	// versions counts the flushes and compactions that have finished: an
+	// iterator made at an older count pins memtables or tables Pebble has
+	// since replaced (pebbleIter.Stale).
+	versions atomic.Uint64
 }
 
-var _ Engine = (*Pebble)(nil)
+var (
+	_ Engine    = (*Pebble)(nil)
+	_ Versioned = (*Pebble)(nil)
+	_ Staler    = (*pebbleIter)(nil)
+)
+
+// Version implements Versioned: the number of flushes and compactions
+// that have finished since the store was opened.
+func (p *Pebble) Version() uint64 { return p.versions.Load() }
 
 // bloomBitsPerKey sizes the tables' bloom filters (about 1% false positives).
 const bloomBitsPerKey = 10
@@ -73,11 +85,17 @@ func OpenPebble(dir string, opts *PebbleOptions) (*Pebble, error) {
 	}
 	cache := pebble.NewCache(o.CacheSize)
 	defer cache.Unref() // the DB holds its own reference
+	p := &Pebble{noSync: o.NoSync, readOnly: o.ReadOnly}
+	bump := func() { p.versions.Add(1) }
 	po := &pebble.Options{
 		Logger:   pebbleLogger{},
 		Cache:    cache,
 		FS:       o.FS,
 		ReadOnly: o.ReadOnly,
+		EventListener: &pebble.EventListener{
+			FlushEnd:      func(pebble.FlushInfo) { bump() },
+			CompactionEnd: func(pebble.CompactionInfo) { bump() },
+		},
 	}
 	if !o.ReadOnly {
 		po.FormatMajorVersion = pebble.FormatNewest
@@ -92,7 +110,8 @@ func OpenPebble(dir string, opts *PebbleOptions) (*Pebble, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pebble{db: db, noSync: o.NoSync, readOnly: o.ReadOnly}, nil
+	p.db = db
+	return p, nil
 }
 
 // acquire read-locks p against Close and reports ErrClosed. On success the
@@ -362,6 +381,8 @@ type pebbleIter struct {
 	value        []byte
 	err          error
 	seekBuf      []byte
+	// version is p.versions when the iterator was made.
+	version uint64
 }
 
 func newPebbleIter(p *Pebble, o IterOptions, newIter func(*pebble.IterOptions) (*pebble.Iterator, error)) (Iterator, error) {
@@ -376,12 +397,21 @@ func newPebbleIter(p *Pebble, o IterOptions, newIter func(*pebble.IterOptions) (
 	if len(lower) == 0 {
 		lower = nil
 	}
+	// Read the count before making the iterator: a flush finishing in
+	// between makes it stale early, never late.
+	version := p.versions.Load()
 	it, err := newIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
 	if err != nil {
 		return nil, err
 	}
-	return &pebbleIter{p: p, it: it, lower: lower, upper: upper, reverse: o.Reverse}, nil
+	return &pebbleIter{p: p, it: it, lower: lower, upper: upper, reverse: o.Reverse, version: version}, nil
 }
+
+// Stale implements Staler: a flush or compaction has finished since the
+// iterator was made, so it pins a flushed memtable (whose memory Pebble
+// charges against the block cache until its last reader lets go) or tables
+// that are no longer part of the store.
+func (i *pebbleIter) Stale() bool { return i.p.versions.Load() != i.version }
 
 // usable reports whether the iterator may touch the pebble iterator.
 func (i *pebbleIter) usable() bool {

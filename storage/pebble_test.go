@@ -304,3 +304,59 @@ func TestPebbleKeptIterPointReads(t *testing.T) {
 		}
 	}
 }
+
+// TestPebbleStaleIterators: a flush makes the iterators made before it,
+// on the DB or a snapshot, stale (Staler) and bumps the version; they
+// still read what they read before, and new ones are fresh.
+func TestPebbleStaleIterators(t *testing.T) {
+	p := openPebble(t, "db", &PebbleOptions{FS: vfs.NewMem()})
+	mustApply(t, p, false, sets("a", "1")...)
+	snap, err := p.NewSnapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	v0 := p.Version()
+	dbIt, err := p.NewIter(IterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbIt.Close()
+	snapIt, err := snap.NewIter(IterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snapIt.Close()
+	for _, it := range []Iterator{dbIt, snapIt} {
+		if it.(Staler).Stale() {
+			t.Fatal("a new iterator is stale")
+		}
+	}
+	mustApply(t, p, false, sets("b", "2")...)
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if p.Version() <= v0 {
+		t.Fatalf("Version after a flush = %d, want more than %d", p.Version(), v0)
+	}
+	for name, it := range map[string]Iterator{"db": dbIt, "snapshot": snapIt} {
+		if !it.(Staler).Stale() {
+			t.Fatalf("%s iterator made before the flush is not stale", name)
+		}
+		var keys []string
+		for it.Next() {
+			keys = append(keys, string(it.Key()))
+		}
+		if err := it.Err(); err != nil || len(keys) != 1 || keys[0] != "a" {
+			t.Fatalf("%s iterator read %q (%v), want its own view [a]", name, keys, err)
+		}
+	}
+	fresh, err := p.NewIter(IterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if fresh.(Staler).Stale() {
+		t.Fatal("an iterator made after the flush is stale")
+	}
+}

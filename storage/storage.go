@@ -65,6 +65,27 @@ type Iterator interface {
 	Close() error
 }
 
+// Versioned is implemented by engines whose iterators keep alive the part
+// of the store they were made on (Pebble: the memtables and tables that
+// flushes and compactions replace). Version counts those replacements and
+// only grows; an iterator made at an older version is stale (Staler).
+// Version is safe for concurrent use.
+type Versioned interface {
+	Version() uint64
+}
+
+// Staler is implemented by the iterators of a Versioned engine. Stale
+// reports that the engine has replaced the part of the store the iterator
+// pins since it was made, so that holding it now costs memory or files a
+// new iterator would not: a flushed Pebble memtable, for one, stays
+// charged against the block cache until its last iterator closes. Reads
+// through a stale iterator are still correct; a caller that keeps idle
+// iterators for reuse closes the stale ones. Stale is safe for concurrent
+// use, also with the iterator's other methods.
+type Staler interface {
+	Stale() bool
+}
+
 // Snapshot is a consistent, read-only, point-in-time view of an Engine.
 // It must be closed. Safe for concurrent use by several goroutines.
 type Snapshot interface {
