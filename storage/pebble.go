@@ -232,9 +232,11 @@ func (p *Pebble) Apply(b *Batch, sync bool) error {
 // pebbleBatchSize returns the size of the Pebble batch representation of
 // ops (a 12-byte header, then per operation its kind, the uvarint-prefixed
 // key and, for a set, the uvarint-prefixed value), so that the batch is
-// allocated once instead of growing by copies.
+// allocated once instead of growing by copies. Pebble makes room for two
+// 5-byte lengths before writing an operation and trims after, so the size
+// has that much to spare: without it the last operation doubled the batch.
 func pebbleBatchSize(ops []Op) int {
-	n := 12
+	n := 12 + 2*5
 	for i := range ops {
 		op := &ops[i]
 		n += 1 + uvarintLen(len(op.Key)) + len(op.Key)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -358,5 +359,44 @@ func TestPebbleStaleIterators(t *testing.T) {
 	defer fresh.Close()
 	if fresh.(Staler).Stale() {
 		t.Fatal("an iterator made after the flush is stale")
+	}
+}
+
+// TestPebbleBatchSize: a Pebble batch sized by pebbleBatchSize takes every
+// operation without growing (a regrowth copies the whole batch: a bulk
+// load's, tens of megabytes).
+func TestPebbleBatchSize(t *testing.T) {
+	p := openPebble(t, "db", &PebbleOptions{FS: vfs.NewMem()})
+	for _, n := range []int{1, 2, 100, 5000} {
+		var b Batch
+		for i := range n {
+			k := []byte(fmt.Sprintf("key-%06d", i))
+			if i%7 == 3 {
+				b.Delete(k)
+			} else {
+				b.Set(k, bytes.Repeat([]byte{'v'}, i%300))
+			}
+		}
+		size := pebbleBatchSize(b.Ops)
+		pb := p.db.NewBatchWithSize(size)
+		for _, op := range b.Ops {
+			var err error
+			if op.Kind == OpSet {
+				err = pb.Set(op.Key, op.Value, nil)
+			} else {
+				err = pb.Delete(op.Key, nil)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Pebble starts a batch at 1 KiB at least.
+		if got := cap(pb.Repr()); got > max(size, 1024) {
+			t.Errorf("%d operations: batch capacity %d, sized %d (it grew)", n, got, size)
+		}
+		if got := len(pb.Repr()); got > size {
+			t.Errorf("%d operations: batch of %d bytes, sized %d", n, got, size)
+		}
+		pb.Close()
 	}
 }
