@@ -347,11 +347,12 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		return kept, nil
 	}
 	switch {
-	case rel.Type == schema.RelBelongsTo && tx.st.records != nil &&
+	case rel.Type == schema.RelBelongsTo && (tx.st.records != nil || tx.cached) &&
 		len(tms.idProps) == 1 && tms.idProps[0].Name == targetKeyName(tms, rel):
-		// Memory store, keyed by the target's id: a point read per
-		// distinct key, in source order (the point index makes sorting
-		// the keys pointless).
+		// Keyed by the target's id, on a memory store or in a Pebble read
+		// transaction that reads through the record cache: a point read
+		// per distinct key, in source order (the point index, or the
+		// cache, makes sorting the keys for the seeks pointless).
 		var buf []byte
 		var seen map[string][]row
 		if len(recs) > 1 {
