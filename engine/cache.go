@@ -65,12 +65,17 @@ type recordCache struct {
 	shards [cacheShards]cacheShard
 }
 
+// cacheShard holds entries by the 64-bit hash of their storage key (the
+// low bits pick the shard): a commit's writes are cached without reading
+// their keys again (fill), and a lookup compares the entry's key with its
+// own. Two keys of one hash share a slot, each evicting the other.
 type cacheShard struct {
 	mu sync.Mutex
-	m  map[string]cacheEntry
+	m  map[uint64]cacheEntry
 }
 
 type cacheEntry struct {
+	key  string // the record's storage key
 	rec  map[string]any
 	from uint64 // the seq of a state holding rec (every later one does, until a commit removes it)
 }
@@ -81,14 +86,15 @@ func newRecordCache(entries int) *recordCache {
 	}
 	c := &recordCache{seed: maphash.MakeSeed(), perShard: entries/cacheShards + 1}
 	for i := range c.shards {
-		c.shards[i].m = make(map[string]cacheEntry)
+		c.shards[i].m = make(map[uint64]cacheEntry)
 	}
 	return c
 }
 
-func (c *recordCache) shard(key []byte) *cacheShard {
-	return &c.shards[maphash.Bytes(c.seed, key)%cacheShards]
-}
+// hash returns the hash entries are held by.
+func (c *recordCache) hash(key []byte) uint64 { return maphash.Bytes(c.seed, key) }
+
+func (c *recordCache) shard(h uint64) *cacheShard { return &c.shards[h%cacheShards] }
 
 // get returns the record stored under key in the state with sequence
 // number seq, if cached.
@@ -96,11 +102,12 @@ func (c *recordCache) get(key []byte, seq uint64) (map[string]any, bool) {
 	if c == nil {
 		return nil, false
 	}
-	s := c.shard(key)
+	h := c.hash(key)
+	s := c.shard(h)
 	s.mu.Lock()
-	e, ok := s.m[string(key)]
+	e, ok := s.m[h]
 	s.mu.Unlock()
-	if !ok || e.from > seq {
+	if !ok || e.from > seq || e.key != string(key) {
 		return nil, false
 	}
 	return e.rec, true
@@ -114,20 +121,90 @@ func (c *recordCache) add(key []byte, rec map[string]any, seq uint64) {
 	if c == nil {
 		return
 	}
-	s := c.shard(key)
+	h := c.hash(key)
+	s := c.shard(h)
 	s.mu.Lock()
 	if c.open.Load() == seq {
-		if _, ok := s.m[string(key)]; !ok {
-			if len(s.m) >= c.perShard {
-				for k := range s.m {
-					delete(s.m, k)
-					break
-				}
-			}
-			s.m[string(key)] = cacheEntry{rec: rec, from: seq}
+		if e, ok := s.m[h]; !ok || e.key != string(key) {
+			s.evictFor(h, c.perShard)
+			s.m[h] = cacheEntry{key: string(key), rec: rec, from: seq}
 		}
 	}
 	s.mu.Unlock()
+}
+
+// cacheWrite is a record a write transaction wrote (nil: deleted), under
+// its storage key and the key's hash (recordCache.hash), taken while the
+// key was at hand.
+type cacheWrite struct {
+	key  string
+	hash uint64
+	rec  map[string]any
+}
+
+// cacheWrites lists a transaction's writes for the record cache, in
+// order, up to maxCachedWrites: a larger transaction (a bulk load) caches
+// none, rather than flood the cache with records no one may read — and
+// keep them all decoded in memory until it commits — and its commit
+// empties the cache (beginCommit).
+type cacheWrites struct {
+	list []cacheWrite
+	over bool // more than maxCachedWrites: list was dropped
+}
+
+// maxCachedWrites is the most records a commit caches (fill); it is
+// maxInvalidateOps, from which a commit empties the cache anyway.
+const maxCachedWrites = maxInvalidateOps
+
+func (l *cacheWrites) add(w cacheWrite) {
+	if l.over {
+		return
+	}
+	if len(l.list) == maxCachedWrites {
+		l.list, l.over = nil, true
+		return
+	}
+	l.list = append(l.list, w)
+}
+
+// fill caches the records a commit wrote, as of the state with sequence
+// number seq that it published (later writes to a key win, a deletion
+// caches nothing): a record just written is likely to be read again soon,
+// and without this its commit would have removed it from the cache. As
+// with add, nothing is cached unless the cache is still open at seq — a
+// later commit that began meanwhile may be removing these keys — and of
+// more writes than the cache holds only the last are kept.
+func (c *recordCache) fill(writes *cacheWrites, seq uint64) {
+	if c == nil || writes.over {
+		return
+	}
+	list := writes.list
+	if max := c.perShard * cacheShards; len(list) > max {
+		list = list[len(list)-max:]
+	}
+	for i := range list {
+		if !c.put(&list[i], seq) {
+			return
+		}
+	}
+}
+
+// put caches one of a commit's writes (fill), reporting false when the
+// cache is no longer open at seq.
+func (c *recordCache) put(w *cacheWrite, seq uint64) bool {
+	s := c.shard(w.hash)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.open.Load() != seq {
+		return false
+	}
+	if w.rec == nil {
+		delete(s.m, w.hash) // another key's entry of the same hash: evicted
+		return true
+	}
+	s.evictFor(w.hash, c.perShard)
+	s.m[w.hash] = cacheEntry{key: w.key, rec: w.rec, from: seq}
+	return true
 }
 
 // beginCommit closes the cache to additions and removes the records b
@@ -147,10 +224,27 @@ func (c *recordCache) beginCommit(b *storage.Batch) {
 		if len(op.Key) == 0 || op.Key[0] != tagRecord {
 			continue
 		}
-		s := c.shard(op.Key)
+		h := c.hash(op.Key)
+		s := c.shard(h)
 		s.mu.Lock()
-		delete(s.m, string(op.Key))
+		delete(s.m, h) // another key's entry of the same hash: evicted
 		s.mu.Unlock()
+	}
+}
+
+// evictFor makes room for an entry under h in a shard holding up to max:
+// when h is new to a full shard, an arbitrary entry goes. The caller holds
+// s.mu.
+func (s *cacheShard) evictFor(h uint64, max int) {
+	if len(s.m) < max {
+		return
+	}
+	if _, ok := s.m[h]; ok {
+		return // replaced in place
+	}
+	for k := range s.m {
+		delete(s.m, k)
+		return
 	}
 }
 
@@ -160,7 +254,7 @@ func (c *recordCache) clear() {
 		s := &c.shards[i]
 		s.mu.Lock()
 		if len(s.m) > 0 {
-			s.m = make(map[string]cacheEntry)
+			s.m = make(map[uint64]cacheEntry)
 		}
 		s.mu.Unlock()
 	}

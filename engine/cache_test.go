@@ -85,7 +85,82 @@ func TestRecordCache(t *testing.T) {
 	if n, limit := c.len(), cacheShards*c.perShard; n > limit || n < 64 {
 		t.Errorf("%d entries after 1000 additions to a cache of %d", n, limit)
 	}
+
+	// A commit's own writes, as of the state it published: the last write
+	// to a key wins, a deletion removes the key, and nothing is cached
+	// once the cache has moved on (another commit began).
+	c.reopen(8)
+	c.add(key(2), rec("old"), 8)
+	write := func(i int, r map[string]any) cacheWrite {
+		return cacheWrite{key: string(key(i)), hash: c.hash(key(i)), rec: r}
+	}
+	list := func(ws ...cacheWrite) *cacheWrites {
+		var l cacheWrites
+		for _, w := range ws {
+			l.add(w)
+		}
+		return &l
+	}
+	c.fill(list(
+		write(1, rec("first")),
+		write(2, nil),
+		write(1, rec("last")),
+		write(5, rec("e")),
+	), 8)
+	for k, want := range map[int]string{1: "last", 2: "miss", 5: "e"} {
+		if got := hit(key(k), 8); got != want {
+			t.Errorf("after fill, get %d = %s, want %s", k, got, want)
+		}
+	}
+	if got := hit(key(5), 7); got != "miss" {
+		t.Errorf("a filled record answers an older state: %s", got)
+	}
+	c.beginCommit(&storage.Batch{})
+	c.fill(list(write(6, rec("late"))), 8)
+	c.reopen(9)
+	c.fill(list(write(6, rec("late"))), 8)
+	if got := hit(key(6), 9); got != "miss" {
+		t.Errorf("a fill for a replaced state was kept: %s", got)
+	}
+	// Of more writes than the cache holds, the last ones are kept.
+	small := newRecordCache(cacheShards)
+	small.reopen(1)
+	var many cacheWrites
+	const nMany = 1000
+	for i := range nMany {
+		many.add(cacheWrite{key: string(key(i)), hash: small.hash(key(i)), rec: rec(fmt.Sprint(i))})
+	}
+	small.fill(&many, 1)
+	limit := cacheShards * small.perShard
+	if n := small.len(); n > limit || n < limit/2 {
+		t.Errorf("%d entries after a fill of a cache of %d", n, limit)
+	}
+	if _, ok := small.get(key(0), 1); ok {
+		t.Error("the first write of a fill larger than the cache is cached")
+	}
+	if r, ok := small.get(key(nMany-1), 1); !ok || r["v"] != fmt.Sprint(nMany-1) {
+		t.Errorf("the last write is not cached: %v %v", r, ok)
+	}
+	if _, ok := small.get(key(0), 1); ok {
+		t.Error("the first write of a fill larger than the cache is cached")
+	}
+
+	// A transaction of more writes than a commit caches caches none.
+	var bulk cacheWrites
+	for i := range maxCachedWrites + 1 {
+		bulk.add(write(20000+i, rec("bulk")))
+	}
+	if !bulk.over || bulk.list != nil {
+		t.Fatalf("%d writes kept past the bound", len(bulk.list))
+	}
+	c.clear()
+	c.fill(&bulk, 9)
+	if n := c.len(); n != 0 {
+		t.Errorf("a bulk fill cached %d records", n)
+	}
+
 	var nilCache *recordCache
+	nilCache.fill(list(cacheWrite{key: "k", rec: rec("a")}), 1)
 	nilCache.add(key(1), rec("a"), 1)
 	nilCache.beginCommit(b)
 	nilCache.reopen(1)
@@ -149,6 +224,18 @@ func TestRecordCacheReads(t *testing.T) {
 			require.NoError(t, err)
 			_, err = db.Create(ctx, "Item", map[string]any{"id": 21.0, "n": 21.0})
 			require.NoError(t, err)
+			if cached {
+				// The commits cached what they wrote.
+				ms := db.cur.models["Item"]
+				for id, want := range map[float64]any{3: 300.0, 4: nil, 21: 21.0} {
+					_, pk, _ := ms.pkFromID(id)
+					rec, ok := db.cache.get(recordKey(ms.prefix, pk), db.cur.seq)
+					require.Equal(t, want != nil, ok, "record %v cached", id)
+					if ok {
+						require.Equal(t, want, rec["n"])
+					}
+				}
+			}
 			fresh, err := db.begin(ctx, false, false)
 			require.NoError(t, err)
 			for round := range 2 { // the second round from the cache
@@ -179,18 +266,31 @@ func TestRecordCacheReads(t *testing.T) {
 				ms := db.cur.models["Item"]
 				_, pk, _ := ms.pkFromID(5.0)
 				key := recordKey(ms.prefix, pk)
-				sh := db.cache.shard(key)
+				h := db.cache.hash(key)
+				sh := db.cache.shard(h)
 				sh.mu.Lock()
-				e, ok := sh.m[string(key)]
-				require.True(t, ok, "record 5 is cached")
+				e, ok := sh.m[h]
+				require.True(t, ok && e.key == string(key), "record 5 is cached")
 				e.rec = map[string]any{"id": 5.0, "n": 5.0}
-				sh.m[string(key)] = e
+				sh.m[h] = e
 				sh.mu.Unlock()
 				rep, err := db.Check(ctx)
 				require.NoError(t, err)
 				require.Len(t, rep.Faults, 1, rep.String())
 				require.Equal(t, FaultCacheMismatch, rep.Faults[0].Kind)
 				require.Equal(t, "Item", rep.Faults[0].Model)
+
+				// A bulk commit empties the cache and caches none of its
+				// records.
+				require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+					for i := range maxCachedWrites + 1 {
+						if _, err := tx.Create("Item", map[string]any{"id": float64(1000 + i), "n": 1.0}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}))
+				require.Zero(t, db.cache.len(), "records cached after a bulk commit")
 			}
 			require.NoError(t, db.Close())
 		}
@@ -373,5 +473,49 @@ func BenchmarkRecordRead(b *testing.B) {
 				_ = maps.Clone(rec)
 			}
 		})
+	}
+}
+
+// BenchmarkReadAfterWrite: on a Pebble store, a record is changed and then
+// read by key, each in its own transaction — a PATCH followed by a GET.
+// The commit leaves the record it wrote in the record cache, so the read
+// neither seeks nor decodes.
+func BenchmarkReadAfterWrite(b *testing.B) {
+	st, err := storage.OpenPebble(b.TempDir(), &storage.PebbleOptions{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := Open(st, &Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Define(loadSet(b, `{"name": "Order", "properties": {"id": {"type": "number", "id": true}, "status": "string", "total": "number", "customerId": "number"}}`)); err != nil {
+		b.Fatal(err)
+	}
+	const n = 10_000
+	if err := db.Update(ctx, func(tx *Tx) error {
+		for i := range n {
+			if _, err := tx.Create("Order", map[string]any{"id": float64(i), "status": "paid", "total": 1.5, "customerId": float64(i % 100)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	statuses := []string{"pending", "paid", "shipped"}
+	r := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	for b.Loop() {
+		id := float64(r.IntN(n))
+		status := statuses[r.IntN(len(statuses))]
+		if _, err := db.PatchByID(ctx, "Order", id, map[string]any{"status": status}); err != nil {
+			b.Fatal(err)
+		}
+		rec, err := db.FindByID(ctx, "Order", id, nil)
+		if err != nil || rec["status"] != status {
+			b.Fatalf("read %v (%v) after setting %s", rec, err, status)
+		}
 	}
 }

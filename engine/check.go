@@ -119,9 +119,9 @@ func (tx *Tx) checkDecodedCache(rep *CheckReport) error {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
-		for k, e := range s.m {
+		for _, e := range s.m {
 			if e.from <= tx.st.seq {
-				entries = append(entries, cached{k, e.rec})
+				entries = append(entries, cached{e.key, e.rec})
 			}
 		}
 		s.mu.Unlock()

@@ -74,6 +74,7 @@ func TestSharedSnapshot(t *testing.T) {
 			}
 			return nil
 		}))
+		db.cache.clear() // the commit cached what it wrote
 		var seen []any
 		for i := range 2 * iterAfterReaders {
 			tx, err := db.begin(ctx, false, false)
@@ -122,6 +123,7 @@ func TestStaleIteratorsSwept(t *testing.T) {
 			}
 			return nil
 		}))
+		db.cache.clear() // the commit cached what it wrote
 		read := func(id int) storage.Iterator {
 			tx, err := db.begin(ctx, false, false)
 			require.NoError(t, err)

@@ -40,12 +40,16 @@ type Tx struct {
 	pending []string
 	// memReader: a read transaction counted in DB.memReaders.
 	memReader bool
-	recWrites []recWrite         // write: record changes (memory stores), for the point index
-	counters  map[string]float64 // write: counters changed
-	changes   []Change
-	nwrites   int   // storage writes so far (for operation atomicity)
-	aborted   error // set when an operation failed after writing
-	share     bool  // records are returned shared, not copied (see ShareRecords)
+	recWrites []recWrite // write: record changes (memory stores), for the point index
+	// cacheWrites: the records written, by storage key, for the record
+	// cache to hold from the state the commit publishes (Pebble stores
+	// with a cache; cache.go).
+	cacheWrites cacheWrites
+	counters    map[string]float64 // write: counters changed
+	changes     []Change
+	nwrites     int   // storage writes so far (for operation atomicity)
+	aborted     error // set when an operation failed after writing
+	share       bool  // records are returned shared, not copied (see ShareRecords)
 	// cached: a read transaction on the current state's shared snapshot,
 	// which reads through the record cache (cache.go).
 	cached bool
@@ -231,6 +235,8 @@ func (tx *Tx) Commit() error {
 		}
 		return fmt.Errorf("relstore: commit: %w", err)
 	}
+	db.cache.fill(&tx.cacheWrites, next.seq)
+	tx.cacheWrites = cacheWrites{}
 	if !db.opts.NoSync {
 		if err := db.st.SyncWAL(); err != nil {
 			if publish {
@@ -592,6 +598,10 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		tx.del(recordKey(ms.prefix, pk))
 	} else {
 		tx.put(recordKey(ms.prefix, pk), enc)
+	}
+	if tx.db.cache != nil && !tx.cacheWrites.over {
+		key := recordKey(ms.prefix, pk)
+		tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new})
 	}
 	if tx.st.records != nil {
 		spk := string(pk)
