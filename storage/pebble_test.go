@@ -1,8 +1,8 @@
 package storage
 
 import (
-	"errors"
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
