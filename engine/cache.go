@@ -2,6 +2,7 @@ package engine
 
 import (
 	"hash/maphash"
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -11,6 +12,10 @@ import (
 // DefaultRecordCacheEntries is the default capacity of the decoded-record
 // cache.
 const DefaultRecordCacheEntries = 1 << 19
+
+// DefaultRecordCacheBytes is the default memory bound of the
+// decoded-record cache, as entries are charged for it (recordCharge).
+const DefaultRecordCacheBytes = 512 << 20
 
 const cacheShards = 64
 
@@ -59,6 +64,9 @@ const maxInvalidateOps = 4096
 type recordCache struct {
 	seed     maphash.Seed
 	perShard int
+	// perShardBytes bounds the charges (recordCharge) of a shard's
+	// entries; a record charged more is not cached.
+	perShardBytes int64
 	// open is the seq of the state reads may add records from: the current
 	// state's, or 0 while a commit changes the cache and storage.
 	open   atomic.Uint64
@@ -70,21 +78,37 @@ type recordCache struct {
 // their keys again (fill), and a lookup compares the entry's key with its
 // own. Two keys of one hash share a slot, each evicting the other.
 type cacheShard struct {
-	mu sync.Mutex
-	m  map[uint64]cacheEntry
+	mu    sync.Mutex
+	m     map[uint64]cacheEntry
+	bytes int64 // the entries' charges
 }
 
 type cacheEntry struct {
-	key  string // the record's storage key
-	rec  map[string]any
-	from uint64 // the seq of a state holding rec (every later one does, until a commit removes it)
+	key    string // the record's storage key
+	rec    map[string]any
+	from   uint64 // the seq of a state holding rec (every later one does, until a commit removes it)
+	charge int64  // recordCharge of the record
 }
 
-func newRecordCache(entries int) *recordCache {
+// recordCharge estimates the memory a cached record holds: its encoded
+// size (strings and nested values take about as much decoded), plus its
+// map's header and, per top-level property, a slot and a boxed value. An
+// order of 76 encoded bytes is charged 324 and holds about 360.
+func recordCharge(encoded int, rec map[string]any) int64 {
+	return int64(encoded) + 48 + 40*int64(len(rec))
+}
+
+// newRecordCache returns a cache of up to entries records charged up to
+// maxBytes in all (no byte bound when maxBytes < 0), or nil when entries
+// is not positive.
+func newRecordCache(entries int, maxBytes int64) *recordCache {
 	if entries <= 0 {
 		return nil
 	}
-	c := &recordCache{seed: maphash.MakeSeed(), perShard: entries/cacheShards + 1}
+	c := &recordCache{seed: maphash.MakeSeed(), perShard: entries/cacheShards + 1, perShardBytes: math.MaxInt64}
+	if maxBytes >= 0 {
+		c.perShardBytes = maxBytes / cacheShards
+	}
 	for i := range c.shards {
 		c.shards[i].m = make(map[uint64]cacheEntry)
 	}
@@ -113,11 +137,12 @@ func (c *recordCache) get(key []byte, seq uint64) (map[string]any, bool) {
 	return e.rec, true
 }
 
-// add caches rec, read from the snapshot of the state with sequence number
-// seq, as the record under key, unless the cache is not open at seq (a
-// commit is under way or has published a newer state) or holds the key
-// already. When the shard is full an arbitrary entry is evicted.
-func (c *recordCache) add(key []byte, rec map[string]any, seq uint64) {
+// add caches rec, decoded from encoded bytes read from the snapshot of
+// the state with sequence number seq, as the record under key, unless the
+// cache is not open at seq (a commit is under way or has published a newer
+// state) or holds the key already. When the shard is full, by entries or
+// by charges, arbitrary entries are evicted.
+func (c *recordCache) add(key []byte, rec map[string]any, encoded int, seq uint64) {
 	if c == nil {
 		return
 	}
@@ -126,8 +151,7 @@ func (c *recordCache) add(key []byte, rec map[string]any, seq uint64) {
 	s.mu.Lock()
 	if c.open.Load() == seq {
 		if e, ok := s.m[h]; !ok || e.key != string(key) {
-			s.evictFor(h, c.perShard)
-			s.m[h] = cacheEntry{key: string(key), rec: rec, from: seq}
+			c.set(s, h, cacheEntry{key: string(key), rec: rec, from: seq, charge: recordCharge(encoded, rec)})
 		}
 	}
 	s.mu.Unlock()
@@ -135,11 +159,12 @@ func (c *recordCache) add(key []byte, rec map[string]any, seq uint64) {
 
 // cacheWrite is a record a write transaction wrote (nil: deleted), under
 // its storage key and the key's hash (recordCache.hash), taken while the
-// key was at hand.
+// key was at hand, with its encoded size.
 type cacheWrite struct {
-	key  string
-	hash uint64
-	rec  map[string]any
+	key     string
+	hash    uint64
+	rec     map[string]any
+	encoded int
 }
 
 // cacheWrites lists a transaction's writes for the record cache, in
@@ -199,11 +224,10 @@ func (c *recordCache) put(w *cacheWrite, seq uint64) bool {
 		return false
 	}
 	if w.rec == nil {
-		delete(s.m, w.hash) // another key's entry of the same hash: evicted
+		s.remove(w.hash) // another key's entry of the same hash: evicted
 		return true
 	}
-	s.evictFor(w.hash, c.perShard)
-	s.m[w.hash] = cacheEntry{key: w.key, rec: w.rec, from: seq}
+	c.set(s, w.hash, cacheEntry{key: w.key, rec: w.rec, from: seq, charge: recordCharge(w.encoded, w.rec)})
 	return true
 }
 
@@ -227,24 +251,35 @@ func (c *recordCache) beginCommit(b *storage.Batch) {
 		h := c.hash(op.Key)
 		s := c.shard(h)
 		s.mu.Lock()
-		delete(s.m, h) // another key's entry of the same hash: evicted
+		s.remove(h) // another key's entry of the same hash: evicted
 		s.mu.Unlock()
 	}
 }
 
-// evictFor makes room for an entry under h in a shard holding up to max:
-// when h is new to a full shard, an arbitrary entry goes. The caller holds
-// s.mu.
-func (s *cacheShard) evictFor(h uint64, max int) {
-	if len(s.m) < max {
+// set puts e under h in shard s, first evicting arbitrary entries while
+// the shard holds its most entries or its entries' charges leave no room
+// for e's; a record charged more than a shard may hold is not cached. The
+// caller holds s.mu.
+func (c *recordCache) set(s *cacheShard, h uint64, e cacheEntry) {
+	s.remove(h) // replaced (or another key's entry of the same hash evicted)
+	if e.charge > c.perShardBytes {
 		return
 	}
-	if _, ok := s.m[h]; ok {
-		return // replaced in place
+	for len(s.m) > 0 && (len(s.m) >= c.perShard || s.bytes+e.charge > c.perShardBytes) {
+		for k := range s.m {
+			s.remove(k)
+			break
+		}
 	}
-	for k := range s.m {
-		delete(s.m, k)
-		return
+	s.m[h] = e
+	s.bytes += e.charge
+}
+
+// remove deletes the entry under h, if any. The caller holds s.mu.
+func (s *cacheShard) remove(h uint64) {
+	if e, ok := s.m[h]; ok {
+		s.bytes -= e.charge
+		delete(s.m, h)
 	}
 }
 
@@ -255,6 +290,7 @@ func (c *recordCache) clear() {
 		s.mu.Lock()
 		if len(s.m) > 0 {
 			s.m = make(map[uint64]cacheEntry)
+			s.bytes = 0
 		}
 		s.mu.Unlock()
 	}

@@ -6,10 +6,12 @@ import (
 	"maps"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/stretchr/testify/require"
 
 	"github.com/relstore/relstore/storage"
@@ -21,7 +23,7 @@ import (
 // the cache, removes the records its batch writes (all of them, for a
 // large batch) and leaves other keys alone; a full shard evicts.
 func TestRecordCache(t *testing.T) {
-	c := newRecordCache(64)
+	c := newRecordCache(64, -1)
 	key := func(i int) []byte { return binary.BigEndian.AppendUint64([]byte{tagRecord, 1}, uint64(i)) }
 	rec := func(v string) map[string]any { return map[string]any{"v": v} }
 	hit := func(k []byte, seq uint64) string {
@@ -33,25 +35,25 @@ func TestRecordCache(t *testing.T) {
 		return r["v"].(string)
 	}
 	c.reopen(5)
-	c.add(key(1), rec("a"), 4) // a reader of an older state
+	c.add(key(1), rec("a"), 10, 4) // a reader of an older state
 	if got := hit(key(1), 5); got != "miss" {
 		t.Fatalf("an addition from an older state was kept: %s", got)
 	}
-	c.add(key(1), rec("a"), 5)
-	c.add(key(1), rec("other"), 5) // never over an entry
+	c.add(key(1), rec("a"), 10, 5)
+	c.add(key(1), rec("other"), 10, 5) // never over an entry
 	for seq, want := range map[uint64]string{4: "miss", 5: "a", 9: "a"} {
 		if got := hit(key(1), seq); got != want {
 			t.Errorf("get at %d = %s, want %s", seq, got, want)
 		}
 	}
-	c.add(key(2), rec("b"), 5)
-	c.add(key(3), rec("c"), 5)
+	c.add(key(2), rec("b"), 10, 5)
+	c.add(key(3), rec("c"), 10, 5)
 	b := &storage.Batch{}
 	b.Set(key(1), []byte("new"))
 	b.Delete(key(2))
 	b.Set(append([]byte{tagIndex}, key(3)[1:]...), nil) // not a record key
 	c.beginCommit(b)
-	c.add(key(1), rec("stale"), 5) // a reader of state 5 during the commit
+	c.add(key(1), rec("stale"), 10, 5) // a reader of state 5 during the commit
 	if got := hit(key(1), 5); got != "miss" {
 		t.Errorf("an addition during the commit was kept: %s", got)
 	}
@@ -62,11 +64,11 @@ func TestRecordCache(t *testing.T) {
 		t.Errorf("a record the commit did not write was removed: %s", got)
 	}
 	c.reopen(6)
-	c.add(key(1), rec("new"), 5) // the older state's reader, after publish
+	c.add(key(1), rec("new"), 10, 5) // the older state's reader, after publish
 	if got := hit(key(1), 6); got != "miss" {
 		t.Errorf("an addition from the replaced state was kept: %s", got)
 	}
-	c.add(key(1), rec("new"), 6)
+	c.add(key(1), rec("new"), 10, 6)
 	if got := hit(key(1), 6); got != "new" {
 		t.Errorf("get = %s, want new", got)
 	}
@@ -80,7 +82,7 @@ func TestRecordCache(t *testing.T) {
 	}
 	c.reopen(7)
 	for i := range 1000 {
-		c.add(key(i), rec("x"), 7)
+		c.add(key(i), rec("x"), 10, 7)
 	}
 	if n, limit := c.len(), cacheShards*c.perShard; n > limit || n < 64 {
 		t.Errorf("%d entries after 1000 additions to a cache of %d", n, limit)
@@ -90,7 +92,7 @@ func TestRecordCache(t *testing.T) {
 	// to a key wins, a deletion removes the key, and nothing is cached
 	// once the cache has moved on (another commit began).
 	c.reopen(8)
-	c.add(key(2), rec("old"), 8)
+	c.add(key(2), rec("old"), 10, 8)
 	write := func(i int, r map[string]any) cacheWrite {
 		return cacheWrite{key: string(key(i)), hash: c.hash(key(i)), rec: r}
 	}
@@ -123,7 +125,7 @@ func TestRecordCache(t *testing.T) {
 		t.Errorf("a fill for a replaced state was kept: %s", got)
 	}
 	// Of more writes than the cache holds, the last ones are kept.
-	small := newRecordCache(cacheShards)
+	small := newRecordCache(cacheShards, -1)
 	small.reopen(1)
 	var many cacheWrites
 	const nMany = 1000
@@ -161,7 +163,7 @@ func TestRecordCache(t *testing.T) {
 
 	var nilCache *recordCache
 	nilCache.fill(list(cacheWrite{key: "k", rec: rec("a")}), 1)
-	nilCache.add(key(1), rec("a"), 1)
+	nilCache.add(key(1), rec("a"), 10, 1)
 	nilCache.beginCommit(b)
 	nilCache.reopen(1)
 	if _, ok := nilCache.get(key(1), 1); ok {
@@ -441,14 +443,14 @@ func BenchmarkRecordRead(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		c := newRecordCache(DefaultRecordCacheEntries)
+		c := newRecordCache(DefaultRecordCacheEntries, DefaultRecordCacheBytes)
 		c.reopen(1)
 		for i := range n {
 			rec, err := decodeRecord(raws[i])
 			if err != nil {
 				b.Fatal(err)
 			}
-			c.add(keys[i], rec, 1)
+			c.add(keys[i], rec, len(raws[i]), 1)
 		}
 		size := len(raws[n/2])
 		b.Run(fmt.Sprintf("%s-%dB/cache", shape, size), func(b *testing.B) {
@@ -518,4 +520,118 @@ func BenchmarkReadAfterWrite(b *testing.B) {
 			b.Fatalf("read %v (%v) after setting %s", rec, err, status)
 		}
 	}
+}
+
+// TestRecordCacheBytes: the cache holds records up to its byte bound as it
+// charges them (recordCharge), by evicting arbitrary entries; a record
+// charged more than a shard may hold is not cached; every way out of the
+// cache (a commit's removals, a fill's deletions, replacement, clear) keeps
+// each shard's charge total exact.
+func TestRecordCacheBytes(t *testing.T) {
+	const perShard = 1000
+	c := newRecordCache(1<<20, cacheShards*perShard)
+	key := func(i int) []byte { return binary.BigEndian.AppendUint64([]byte{tagRecord, 1}, uint64(i)) }
+	rec := map[string]any{"id": 1.0, "v": "x"}
+	charge := recordCharge(100, rec) // 228: four fit in a shard
+	exact := func() {
+		t.Helper()
+		total := 0
+		for i := range c.shards {
+			s := &c.shards[i]
+			var sum int64
+			for _, e := range s.m {
+				sum += e.charge
+			}
+			if sum != s.bytes {
+				t.Fatalf("shard %d: entries charged %d, accounted %d", i, sum, s.bytes)
+			}
+			if s.bytes > perShard {
+				t.Fatalf("shard %d holds %d bytes, bound %d", i, s.bytes, perShard)
+			}
+			total += len(s.m)
+		}
+		if total == 0 {
+			t.Fatal("nothing cached")
+		}
+	}
+	c.reopen(1)
+	for i := range 10_000 {
+		c.add(key(i), rec, 100, 1)
+	}
+	exact()
+	if n, most := c.len(), cacheShards*int(perShard/charge); n > most {
+		t.Errorf("%d entries of %d bytes in %d-byte shards", n, charge, perShard)
+	}
+	c.add(key(20_000), map[string]any{"big": true}, 2*perShard, 1)
+	if _, ok := c.get(key(20_000), 1); ok {
+		t.Error("a record charged more than a shard holds was cached")
+	}
+	exact()
+
+	// Removals by a commit, deletions and replacements by a fill.
+	var b storage.Batch
+	var writes cacheWrites
+	for i := range 2_000 {
+		b.Set(key(i), nil)
+		if i%2 == 0 {
+			writes.add(cacheWrite{key: string(key(i)), hash: c.hash(key(i)), rec: rec, encoded: 50 + i%200})
+		} else {
+			writes.add(cacheWrite{key: string(key(i)), hash: c.hash(key(i))})
+		}
+	}
+	c.beginCommit(&b)
+	c.reopen(2)
+	c.fill(&writes, 2)
+	exact()
+	c.fill(&writes, 2) // the same keys again: replaced in place
+	exact()
+	c.clear()
+	for i := range c.shards {
+		if c.shards[i].bytes != 0 {
+			t.Fatalf("shard %d accounts %d bytes after clear", i, c.shards[i].bytes)
+		}
+	}
+
+	// Unbounded by bytes, only the entry bound holds.
+	u := newRecordCache(cacheShards, -1)
+	u.reopen(1)
+	u.add(key(1), rec, 1<<30, 1)
+	if _, ok := u.get(key(1), 1); !ok {
+		t.Error("a cache without a byte bound refused a large record")
+	}
+}
+
+// TestRecordCacheBytesOption: Options.RecordCacheBytes bounds what a
+// Pebble store's cache holds; reads beyond it are answered from storage.
+func TestRecordCacheBytesOption(t *testing.T) {
+	st, err := storage.OpenPebble("", &storage.PebbleOptions{FS: vfs.NewMem()})
+	require.NoError(t, err)
+	const bound = cacheShards * 1000
+	db, err := Open(st, &Options{NoSync: true, RecordCacheBytes: bound})
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Define(loadSet(t, `{"name": "Item", "properties": {"id": {"type": "number", "id": true}, "text": "string"}}`)))
+	long := strings.Repeat("x", 300)
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		for i := range maxCachedWrites + 1 { // a bulk commit: nothing cached
+			if _, err := tx.Create("Item", map[string]any{"id": float64(i), "text": long}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	for round := range 2 {
+		for i := range 500 {
+			rec, err := db.FindByID(ctx, "Item", float64(i), nil)
+			require.NoError(t, err)
+			require.Equal(t, long, rec["text"], "round %d, item %d", round, i)
+		}
+	}
+	var held int64
+	for i := range db.cache.shards {
+		held += db.cache.shards[i].bytes
+	}
+	require.LessOrEqual(t, held, int64(bound))
+	require.Less(t, db.cache.len(), 500, "the byte bound evicted")
+	require.Positive(t, db.cache.len())
 }

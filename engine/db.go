@@ -49,11 +49,25 @@ type Options struct {
 	// transaction always reads its own snapshot's versions. Memory stores
 	// keep every record decoded and have no such cache.
 	RecordCacheEntries int
+	// RecordCacheBytes bounds the memory the record cache holds, as it
+	// estimates it: each record's encoded size plus a map slot and a boxed
+	// value per property (default DefaultRecordCacheBytes, 512 MiB;
+	// negative: bounded by RecordCacheEntries only). A record estimated at
+	// more than a 64th of it is not cached.
+	RecordCacheBytes int64
 	// Logger receives warnings and backfill progress (default: discard).
 	Logger *slog.Logger
 	// Progress receives progress lines of long backfills (default
 	// os.Stderr).
 	Progress io.Writer
+}
+
+// recordCacheBytes is RecordCacheBytes with its default applied.
+func (o *Options) recordCacheBytes() int64 {
+	if o.RecordCacheBytes == 0 {
+		return DefaultRecordCacheBytes
+	}
+	return o.RecordCacheBytes
 }
 
 // DB is a relstore database: models, records and their indexes on a
@@ -138,9 +152,9 @@ func Open(st storage.Engine, opts *Options) (*DB, error) {
 	}
 	switch {
 	case db.opts.RecordCacheEntries == 0:
-		db.cache = newRecordCache(DefaultRecordCacheEntries)
+		db.cache = newRecordCache(DefaultRecordCacheEntries, db.opts.recordCacheBytes())
 	case db.opts.RecordCacheEntries > 0:
-		db.cache = newRecordCache(db.opts.RecordCacheEntries)
+		db.cache = newRecordCache(db.opts.RecordCacheEntries, db.opts.recordCacheBytes())
 	}
 	db.memRecords = keepsRecords(st)
 	if db.memRecords {

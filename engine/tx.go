@@ -414,7 +414,7 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("model %q: %w", ms.m.Name, err)
 	}
 	if tx.cached {
-		tx.db.cache.add(key, rec, tx.st.seq)
+		tx.db.cache.add(key, rec, len(b), tx.st.seq)
 	}
 	return rec, nil
 }
@@ -485,7 +485,7 @@ func (tx *Tx) decodeScanned(key, raw []byte) (map[string]any, error) {
 	}
 	rec, err := decodeRecord(raw)
 	if err == nil {
-		tx.db.cache.add(key, rec, tx.st.seq)
+		tx.db.cache.add(key, rec, len(raw), tx.st.seq)
 	}
 	return rec, err
 }
@@ -601,7 +601,7 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 	}
 	if tx.db.cache != nil && !tx.cacheWrites.over {
 		key := recordKey(ms.prefix, pk)
-		tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new})
+		tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new, encoded: len(enc)})
 	}
 	if tx.st.records != nil {
 		spk := string(pk)
