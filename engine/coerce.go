@@ -58,6 +58,9 @@ func coerceValue(set *schema.Set, t schema.Type, v any) (any, *typeError) {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, &typeError{codeNumber, "is not a number"}
 			}
+			if b, ok := sharedNumber(x); ok {
+				return b, nil // the caller's box is left to the collector
+			}
 			return v, nil
 		case int:
 			return float64(x), nil

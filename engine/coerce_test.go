@@ -19,6 +19,7 @@ func TestCoerceValueKeepsConvertedValues(t *testing.T) {
 		allocFree bool
 	}{
 		{schema.KindNumber, 42.5, 42.5, true},
+		{schema.KindNumber, 42.0, 42.0, true}, // a shared box (boxNumber)
 		{schema.KindNumber, "7", 7.0, false},
 		{schema.KindString, "abc", "abc", true},
 		{schema.KindString, 3.0, "3", false},

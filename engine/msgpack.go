@@ -552,7 +552,7 @@ func (d *mpDecoder) value(depth int) (any, error) {
 		if !ok {
 			return nil, d.truncated()
 		}
-		return math.Float64frombits(v), nil
+		return boxNumber(math.Float64frombits(v)), nil
 	case mpFloat32:
 		v, ok := d.u32()
 		if !ok {
