@@ -199,22 +199,9 @@ func (p *Pebble) Apply(b *Batch, sync bool) error {
 		// sorts; sorted input makes that sort linear.
 		order, _ = sortedOrder(b.Ops)
 	}
-	pb := p.db.NewBatchWithSize(pebbleBatchSize(b.Ops))
-	for i := range b.Ops {
-		op := &b.Ops[i]
-		if order != nil {
-			op = &b.Ops[order[i]]
-		}
-		var err error
-		if op.Kind == OpSet {
-			err = pb.Set(op.Key, op.Value, nil)
-		} else {
-			err = pb.Delete(op.Key, nil)
-		}
-		if err != nil {
-			_ = pb.Close()
-			return err
-		}
+	pb, err := p.pebbleBatch(b.Ops, order)
+	if err != nil {
+		return err
 	}
 	if err := pb.Commit(pebble.NoSync); err != nil {
 		_ = pb.Close()
@@ -227,6 +214,30 @@ func (p *Pebble) Apply(b *Batch, sync bool) error {
 		return p.syncWAL()
 	}
 	return nil
+}
+
+// pebbleBatch returns a Pebble batch holding ops, taken in the order of
+// the indexes in order when it is not nil, allocated once
+// (pebbleBatchSize). The caller commits or closes it.
+func (p *Pebble) pebbleBatch(ops []Op, order []int32) (*pebble.Batch, error) {
+	pb := p.db.NewBatchWithSize(pebbleBatchSize(ops))
+	for i := range ops {
+		op := &ops[i]
+		if order != nil {
+			op = &ops[order[i]]
+		}
+		var err error
+		if op.Kind == OpSet {
+			err = pb.Set(op.Key, op.Value, nil)
+		} else {
+			err = pb.Delete(op.Key, nil)
+		}
+		if err != nil {
+			_ = pb.Close()
+			return nil, err
+		}
+	}
+	return pb, nil
 }
 
 // pebbleBatchSize returns the size of the Pebble batch representation of

@@ -362,8 +362,8 @@ func TestPebbleStaleIterators(t *testing.T) {
 	}
 }
 
-// TestPebbleBatchSize: a Pebble batch sized by pebbleBatchSize takes every
-// operation without growing (a regrowth copies the whole batch: a bulk
+// TestPebbleBatchSize: the Pebble batch Apply builds (pebbleBatch), sized
+// by pebbleBatchSize, takes every operation without growing (a regrowth copies the whole batch: a bulk
 // load's, tens of megabytes).
 func TestPebbleBatchSize(t *testing.T) {
 	p := openPebble(t, "db", &PebbleOptions{FS: vfs.NewMem()})
@@ -378,17 +378,9 @@ func TestPebbleBatchSize(t *testing.T) {
 			}
 		}
 		size := pebbleBatchSize(b.Ops)
-		pb := p.db.NewBatchWithSize(size)
-		for _, op := range b.Ops {
-			var err error
-			if op.Kind == OpSet {
-				err = pb.Set(op.Key, op.Value, nil)
-			} else {
-				err = pb.Delete(op.Key, nil)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		pb, err := p.pebbleBatch(b.Ops, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
 		// Pebble starts a batch at 1 KiB at least.
 		if got := cap(pb.Repr()); got > max(size, 1024) {
