@@ -42,7 +42,7 @@ const maxInvalidateOps = 4096
 // a state known to hold it: it answers a reader whose state is that one or
 // newer. That is exact because every commit that writes a record removes
 // its entry before the state it publishes can be read, and entries are
-// only added from the current state's snapshot:
+// only added as of the state the cache is open at:
 //
 //   - A commit, under db.stateMu's write lock, first closes the cache to
 //     fills (open = 0), then removes the entries of the records its batch
@@ -55,6 +55,12 @@ const maxInvalidateOps = 4096
 //     lock, which the commit's removals take too: an addition is either
 //     before the removal (and removed) or sees the cache closed or at a
 //     newer state (and is dropped).
+//   - A commit of up to maxCachedWrites records then adds the records it
+//     wrote, as of the state it published, under the same check (fill):
+//     a later commit that has begun meanwhile drops them.
+//
+// Entries are bounded in number and in estimated memory (recordCharge);
+// a full shard evicts arbitrary entries.
 //
 // Write transactions read through their own writes and never use the
 // cache; Check reads a fresh storage snapshot past it. Cached maps are
