@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/relstore/relstore/internal/keyenc"
 	"github.com/relstore/relstore/storage"
 )
 
@@ -110,6 +111,50 @@ func TestCheckFindsPointIndexFault(t *testing.T) {
 	mustCheck(t, db)
 	db.stateMu.Lock()
 	db.points.models["Thing"].set("\x30zzz\x00", map[string]any{"id": "zzz"})
+	db.stateMu.Unlock()
+	rep, err := db.Check(ctx)
+	require.NoError(t, err)
+	require.False(t, rep.OK())
+	require.Contains(t, rep.String(), "point index")
+}
+
+// TestPointIndexKeys: number keys go to the point index's uint64 map,
+// short and long string keys to theirs; each is found, replaced and
+// deleted there, and Check finds a stale number entry.
+func TestPointIndexKeys(t *testing.T) {
+	pm := newPointModel(nil, 0)
+	key := func(v any) string {
+		k, err := keyenc.AppendValue(nil, v)
+		require.NoError(t, err)
+		return string(k)
+	}
+	keys := []string{key(1.0), key(-2.5), key(1e300), key("a"), key("a string key longer than 16 bytes")}
+	for i, k := range keys {
+		pm.set(k, map[string]any{"i": i})
+	}
+	require.Len(t, pm.num, 3)
+	require.Len(t, pm.short, 1)
+	require.Len(t, pm.long, 1)
+	require.Equal(t, len(keys), pm.len())
+	for i, k := range keys {
+		require.Equal(t, i, pm.get(k)["i"], "key %x", k)
+	}
+	require.Nil(t, pm.get(key(3.0)))
+	require.Nil(t, pm.get(string([]byte{keyenc.TagString, 1, 2, 3, 4, 5, 6, 7, 8})), "a 9-byte string key is not a number key")
+	pm.set(keys[0], map[string]any{"i": 10})
+	require.Equal(t, 10, pm.get(keys[0])["i"])
+	for _, k := range keys {
+		pm.set(k, nil)
+	}
+	require.Zero(t, pm.len())
+
+	ctx := context.Background()
+	db := openDB(t, storage.NewMemory(), `{"name": "Num", "properties": {"id": {"type": "number", "id": true}}}`)
+	_, err := db.Create(ctx, "Num", map[string]any{"id": 1.0})
+	require.NoError(t, err)
+	mustCheck(t, db)
+	db.stateMu.Lock()
+	db.points.models["Num"].set(key(1.0), map[string]any{"id": 1.0})
 	db.stateMu.Unlock()
 	rep, err := db.Check(ctx)
 	require.NoError(t, err)
