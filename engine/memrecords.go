@@ -346,25 +346,20 @@ func (pm *pointModel) get(pk string) map[string]any {
 // set stores rec under pk (rec nil: deletes). pk must not change later.
 func (pm *pointModel) set(pk string, rec map[string]any) {
 	if nk, ok := numKey(pk); ok {
-		if rec == nil {
-			delete(pm.num, nk)
-		} else {
-			pm.num[nk] = rec
-		}
-		return
-	}
-	if sk, ok := toShortKey(pk); ok {
-		if rec == nil {
-			delete(pm.short, sk)
-		} else {
-			pm.short[sk] = rec
-		}
-		return
-	}
-	if rec == nil {
-		delete(pm.long, pk)
+		setPoint(pm.num, nk, rec)
+	} else if sk, ok := toShortKey(pk); ok {
+		setPoint(pm.short, sk, rec)
 	} else {
-		pm.long[pk] = rec
+		setPoint(pm.long, pk, rec)
+	}
+}
+
+// setPoint stores rec under k in m, or deletes k when rec is nil.
+func setPoint[K comparable](m map[K]map[string]any, k K, rec map[string]any) {
+	if rec == nil {
+		delete(m, k)
+	} else {
+		m[k] = rec
 	}
 }
 
