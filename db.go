@@ -32,6 +32,10 @@ type Options struct {
 	// CacheSize is Pebble's block cache in bytes; 0 means
 	// storage.DefaultPebbleCacheSize (64 MiB).
 	CacheSize int64
+	// RecordCacheBytes bounds the memory of a Pebble store's cache of
+	// decoded records, as estimated (engine.Options.RecordCacheBytes); 0
+	// means engine.DefaultRecordCacheBytes (512 MiB), negative no cache.
+	RecordCacheBytes int64
 	// FS is the file system of a Pebble store; nil means the operating
 	// system's. Tests pass vfs.NewMem().
 	FS vfs.FS
@@ -88,7 +92,11 @@ func Open(path string, opts *Options) (*DB, error) {
 		}
 		st = p
 	}
-	eng, err := engine.Open(st, &engine.Options{NoSync: o.NoSync, Logger: o.Logger})
+	eo := &engine.Options{NoSync: o.NoSync, Logger: o.Logger, RecordCacheBytes: o.RecordCacheBytes}
+	if o.RecordCacheBytes < 0 {
+		eo.RecordCacheEntries = -1
+	}
+	eng, err := engine.Open(st, eo)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("relstore: open %s: %w", path, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relstore/relstore"
+	"github.com/relstore/relstore/engine"
 )
 
 func TestOpen_PebbleKeepsRecords(t *testing.T) {
@@ -161,4 +162,44 @@ func TestDB_Define_IncompatibleChange(t *testing.T) {
 	// The refused definition is forgotten: another one still works.
 	require.NoError(t, relstore.Define[Note](db))
 	require.NotNil(t, db.Engine().Model("Note"))
+}
+
+// TestOpen_RecordCacheBytes: a Pebble store's second read of a record by
+// key is a record-cache hit by default, and never with RecordCacheBytes
+// negative (no cache); a memory store has no such cache.
+func TestOpen_RecordCacheBytes(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		path  string
+		bytes int64
+		hits  int
+	}{
+		{"pebble, default", "store", 0, 1},
+		{"pebble, bounded", "store", 1 << 20, 1},
+		{"pebble, no cache", "store", -1, 0},
+		{"memory", "", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := tc.path
+			if path != "" {
+				path = filepath.Join(t.TempDir(), path)
+			}
+			db, err := relstore.Open(path, &relstore.Options{NoSync: true, RecordCacheBytes: tc.bytes})
+			require.NoError(t, err)
+			defer db.Close()
+			seed(t, defineShop(t, db))
+			hits := 0
+			for range 2 {
+				require.NoError(t, db.Engine().View(ctx, func(tx *engine.Tx) error {
+					rec, err := tx.FindByID("Customer", 1.0, nil)
+					require.NoError(t, err)
+					require.Equal(t, "Ada", rec["name"])
+					hits = tx.Stats().CacheHits
+					return nil
+				}))
+			}
+			require.Equal(t, tc.hits, hits, "cache hits of the second read")
+		})
+	}
 }

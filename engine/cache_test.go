@@ -208,6 +208,11 @@ func TestRecordCacheReads(t *testing.T) {
 			}))
 			require.NoError(t, db.View(ctx, func(tx *Tx) error {
 				require.Equal(t, cached || db.memRecords, same(first, read(tx, 3)), "second read of a record")
+				hits := 0
+				if cached {
+					hits = 1
+				}
+				require.Equal(t, hits, tx.Stats().CacheHits)
 				// A scan finds the cached map too.
 				recs, err := tx.Find("Item", map[string]any{"where": map[string]any{"n": 3.0}})
 				require.NoError(t, err)

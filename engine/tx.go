@@ -61,9 +61,12 @@ type Tx struct {
 
 // Stats counts the storage work a transaction did.
 type Stats struct {
-	IndexScans   int // index range walks started
-	IndexItems   int // index entries visited
-	RecordReads  int // records fetched by key
+	IndexScans  int // index range walks started
+	IndexItems  int // index entries visited
+	RecordReads int // records fetched by key
+	// CacheHits counts the records fetched by key that the decoded-record
+	// cache answered (Pebble stores; cache.go), of RecordReads.
+	CacheHits    int
 	RecordScans  int // full model scans started
 	ScannedItems int // records visited by full scans
 	// Prefiltered counts the records a full scan skipped undecoded, the
@@ -399,6 +402,7 @@ func (tx *Tx) getRecord(ms *modelState, pk []byte) (map[string]any, error) {
 		rr := &tx.recReader
 		rr.key = append(append(rr.key[:0], ms.prefix...), pk...)
 		if rec, ok := tx.db.cache.get(rr.key, tx.st.seq); ok {
+			tx.stats.CacheHits++
 			return rec, nil
 		}
 	}

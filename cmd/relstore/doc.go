@@ -43,6 +43,7 @@
 //	--cors ORIGIN       send Access-Control-Allow-Origin: ORIGIN
 //	--seed FILE         import {"Model": [records...]} into empty models at start
 //	--backup-dir DIR    enable POST /_relstore/backup into subdirectories of DIR
+//	--record-cache-mb N memory for decoded records of a Pebble store (default 512; 0: none)
 //	--log-level LEVEL   debug, info, warn or error (default info)
 //
 // The daemon also serves GET /openapi.json (no token needed) and, with

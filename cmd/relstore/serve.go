@@ -48,6 +48,9 @@ type serveConfig struct {
 	seed           string
 	backupDir      string // "" = POST /_relstore/backup disabled
 	logLevel       slog.Level
+	// recordCacheMB bounds the decoded-record cache of a Pebble store, in
+	// MiB (0: no cache); see engine.Options.RecordCacheBytes.
+	recordCacheMB int64
 }
 
 // parseServeFlags reads the flags of serve; getenv supplies
@@ -69,6 +72,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.StringVar(&cfg.cors, "cors", "", "allow cross-origin requests from ORIGIN (or *)")
 	fs.StringVar(&cfg.seed, "seed", "", "JSON file {\"Model\": [records...]} imported into empty models at start")
 	fs.StringVar(&cfg.backupDir, "backup-dir", "", "enable POST /_relstore/backup, writing checkpoints into subdirectories of DIR (needs --data)")
+	fs.Int64Var(&cfg.recordCacheMB, "record-cache-mb", engine.DefaultRecordCacheBytes>>20, "memory the cache of decoded records of a Pebble store may hold, in MiB (0: no cache)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -83,8 +87,8 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 		return nil, err
 	}
 	cfg.apiRoot = "/" + strings.Trim(cfg.apiRoot, "/")
-	if cfg.maxLimit < 0 || cfg.maxBody <= 0 || cfg.requestTimeout < 0 {
-		err := errors.New("--max-limit, --max-body and --request-timeout must not be negative")
+	if cfg.maxLimit < 0 || cfg.maxBody <= 0 || cfg.requestTimeout < 0 || cfg.recordCacheMB < 0 {
+		err := errors.New("--max-limit, --max-body, --request-timeout and --record-cache-mb must not be negative")
 		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
 		return nil, err
 	}
@@ -93,6 +97,15 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// recordCacheEntries is engine.Options.RecordCacheEntries for
+// --record-cache-mb: the default count, or none (-1) for 0 MiB.
+func recordCacheEntries(mb int64) int {
+	if mb == 0 {
+		return -1
+	}
+	return 0
 }
 
 // checkBackupDir refuses a --backup-dir without --data (a memory store has
@@ -153,7 +166,8 @@ func serve(ctx context.Context, cfg *serveConfig, stdout, stderr io.Writer) (err
 	if err != nil {
 		return err
 	}
-	db, err := engine.Open(st, &engine.Options{NoSync: !cfg.sync, Logger: logger, Progress: stderr})
+	db, err := engine.Open(st, &engine.Options{NoSync: !cfg.sync, Logger: logger, Progress: stderr,
+		RecordCacheEntries: recordCacheEntries(cfg.recordCacheMB), RecordCacheBytes: cfg.recordCacheMB << 20})
 	if err != nil {
 		st.Close()
 		return fmt.Errorf("open store: %w", err)

@@ -22,7 +22,7 @@ func TestParseServeFlags(t *testing.T) {
 	env := func(vals map[string]string) func(string) string {
 		return func(k string) string { return vals[k] }
 	}
-	defaults := serveConfig{addr: defaultAddr, apiRoot: "/api", sync: true, maxBody: 100 << 10}
+	defaults := serveConfig{addr: defaultAddr, apiRoot: "/api", sync: true, maxBody: 100 << 10, recordCacheMB: 512}
 	tests := []struct {
 		name    string
 		args    []string
@@ -33,10 +33,10 @@ func TestParseServeFlags(t *testing.T) {
 		{"defaults", nil, nil, func(c *serveConfig) {}, false},
 		{"all flags", []string{"--models", "m", "--addr", ":0", "--api-root", "v1/", "--data", "d", "--sync=false",
 			"--token", "t", "--read-only", "--max-limit", "50", "--max-body", "10", "--request-timeout", "2s",
-			"--cors", "*", "--seed", "s.json", "--log-level", "debug", "--backup-dir", "b"}, nil, func(c *serveConfig) {
+			"--cors", "*", "--seed", "s.json", "--log-level", "debug", "--backup-dir", "b", "--record-cache-mb", "64"}, nil, func(c *serveConfig) {
 			c.models, c.addr, c.apiRoot, c.data, c.sync, c.token, c.readOnly = "m", ":0", "/v1", "d", false, "t", true
 			c.maxLimit, c.maxBody, c.requestTimeout, c.cors, c.seed, c.logLevel = 50, 10, 2*time.Second, "*", "s.json", -4
-			c.backupDir = "b"
+			c.backupDir, c.recordCacheMB = "b", 64
 		}, false},
 		{"single dash", []string{"-addr", "127.0.0.1:0"}, nil, func(c *serveConfig) { c.addr = "127.0.0.1:0" }, false},
 		{"token from env", nil, map[string]string{tokenEnv: "envtok"}, func(c *serveConfig) { c.token = "envtok" }, false},
@@ -45,6 +45,8 @@ func TestParseServeFlags(t *testing.T) {
 		{"stray argument", []string{"models"}, nil, nil, true},
 		{"bad log level", []string{"--log-level", "loud"}, nil, nil, true},
 		{"negative max limit", []string{"--max-limit", "-1"}, nil, nil, true},
+		{"no record cache", []string{"--record-cache-mb", "0"}, nil, func(c *serveConfig) { c.recordCacheMB = 0 }, false},
+		{"negative record cache", []string{"--record-cache-mb", "-1"}, nil, nil, true},
 		{"backup dir without data", []string{"--backup-dir", "b"}, nil, nil, true},
 		{"backup dir inside the store", []string{"--data", "d", "--backup-dir", "d/backups"}, nil, nil, true},
 		{"backup dir is the store", []string{"--data", "d", "--backup-dir", "d/"}, nil, nil, true},
@@ -148,7 +150,7 @@ func TestServeDataSeedRestartAndCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := &serveConfig{addr: "127.0.0.1:0", apiRoot: "/api", data: filepath.Join(dir, "db"), sync: true,
-		maxBody: 1 << 20, seed: seedPath}
+		maxBody: 1 << 20, seed: seedPath, recordCacheMB: 512}
 	for run := 1; run <= 2; run++ {
 		api, stop := startServe(t, cfg)
 		status, body := getJSON(t, api+"/Customers/count")
@@ -319,5 +321,15 @@ func TestServeSafetyFlags(t *testing.T) {
 	if code := runCheck(context.Background(), []string{"--data", filepath.Join(backups, "b1")}, &out, io.Discard); code != exitOK ||
 		!strings.Contains(out.String(), ": ok") {
 		t.Fatalf("check of the backup: %d %s", code, out.String())
+	}
+}
+
+// TestRecordCacheEntries: --record-cache-mb 0 turns the record cache off;
+// any other size keeps the default entry bound beside the byte bound.
+func TestRecordCacheEntries(t *testing.T) {
+	for mb, want := range map[int64]int{0: -1, 1: 0, 512: 0} {
+		if got := recordCacheEntries(mb); got != want {
+			t.Errorf("recordCacheEntries(%d) = %d, want %d", mb, got, want)
+		}
 	}
 }
