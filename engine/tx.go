@@ -598,13 +598,13 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		}
 		tx.batch.Grow(n)
 	}
+	key := recordKey(ms.prefix, pk)
 	if new == nil {
-		tx.del(recordKey(ms.prefix, pk))
+		tx.del(key)
 	} else {
-		tx.put(recordKey(ms.prefix, pk), enc)
+		tx.put(key, enc)
 	}
 	if tx.db.cache != nil && !tx.cacheWrites.over {
-		key := recordKey(ms.prefix, pk)
 		tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new, encoded: len(enc)})
 	}
 	if tx.st.records != nil {

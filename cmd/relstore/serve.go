@@ -92,12 +92,21 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
 		return nil, err
 	}
+	if cfg.recordCacheMB > maxRecordCacheMB {
+		err := fmt.Errorf("--record-cache-mb %d is more than %d", cfg.recordCacheMB, maxRecordCacheMB)
+		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
+		return nil, err
+	}
 	if err := checkBackupDir(cfg.backupDir, cfg.data); err != nil {
 		fmt.Fprintf(stderr, "relstore serve: %v\n", err)
 		return nil, err
 	}
 	return cfg, nil
 }
+
+// maxRecordCacheMB bounds --record-cache-mb (1 PiB), so that its size in
+// bytes cannot overflow.
+const maxRecordCacheMB = 1 << 30
 
 // recordCacheEntries is engine.Options.RecordCacheEntries for
 // --record-cache-mb: the default count, or none (-1) for 0 MiB.

@@ -47,6 +47,7 @@ func TestParseServeFlags(t *testing.T) {
 		{"negative max limit", []string{"--max-limit", "-1"}, nil, nil, true},
 		{"no record cache", []string{"--record-cache-mb", "0"}, nil, func(c *serveConfig) { c.recordCacheMB = 0 }, false},
 		{"negative record cache", []string{"--record-cache-mb", "-1"}, nil, nil, true},
+		{"record cache too large", []string{"--record-cache-mb", "9000000000000"}, nil, nil, true},
 		{"backup dir without data", []string{"--backup-dir", "b"}, nil, nil, true},
 		{"backup dir inside the store", []string{"--data", "d", "--backup-dir", "d/backups"}, nil, nil, true},
 		{"backup dir is the store", []string{"--data", "d", "--backup-dir", "d/"}, nil, nil, true},
