@@ -3,18 +3,24 @@ package keyenc
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 )
 
 const signBit = uint64(1) << 63
 
 // AppendNumber appends the encoding of f. Numbers order by value; -0 is
 // encoded as 0 and NaN is encoded as null (see the package documentation).
+// It grows b at most once.
 func AppendNumber(b []byte, f float64) []byte {
 	if f != f { // NaN
 		return AppendNull(b)
 	}
+	b = slices.Grow(b, numberLen)
 	return binary.BigEndian.AppendUint64(append(b, TagNumber), numberBits(f))
 }
+
+// numberLen is the length of an encoded number: its tag and eight bytes.
+const numberLen = 9
 
 // numberBits maps f (not NaN) to a uint64 whose unsigned order is f's
 // numeric order.

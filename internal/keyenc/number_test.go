@@ -88,3 +88,16 @@ func BenchmarkAppendNumber(b *testing.B) {
 		buf = AppendNumber(buf[:0], f)
 	}
 }
+
+// TestAppendNumberAllocs: encoding a number into an empty slice allocates
+// once (the tag and the eight bytes together), and not at all into one
+// with room.
+func TestAppendNumberAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { _ = AppendNumber(nil, 42) }); n != 1 {
+		t.Errorf("AppendNumber(nil, 42): %v allocations, want 1", n)
+	}
+	buf := make([]byte, 0, numberLen)
+	if n := testing.AllocsPerRun(100, func() { _ = AppendNumber(buf[:0], 42) }); n != 0 {
+		t.Errorf("AppendNumber into a %d-byte buffer: %v allocations, want 0", numberLen, n)
+	}
+}
