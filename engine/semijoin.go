@@ -2,6 +2,8 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"slices"
 
 	"github.com/relstore/relstore/filter"
@@ -212,7 +214,7 @@ func (tx *Tx) rowsByValues(ms *modelState, field string, vals []any) ([]row, err
 	for _, g := range groups {
 		out = append(out, g...)
 	}
-	slices.SortFunc(out, func(a, b row) int { return bytes.Compare(a.pk, b.pk) })
+	sortRowsByPK(out)
 	dedup := out[:0]
 	for _, r := range out {
 		if len(dedup) == 0 || !bytes.Equal(r.pk, dedup[len(dedup)-1].pk) {
@@ -220,4 +222,47 @@ func (tx *Tx) rowsByValues(ms *modelState, field string, vals []any) ([]row, err
 		}
 	}
 	return dedup, nil
+}
+
+// sortRowsByPK sorts rows by primary key. Rows with equal keys (the same
+// record, found under several values) end up in any order. It sorts
+// pointer-free pairs of a key's first eight bytes, as one big-endian
+// integer, and the row's position: encoded numbers and most strings differ
+// in those bytes, so most comparisons are of integers, and moving the pairs
+// costs no write barriers while the garbage collector runs.
+func sortRowsByPK(rows []row) {
+	if len(rows) < 2 {
+		return
+	}
+	type keyed struct {
+		hi uint64
+		i  int
+	}
+	ks := make([]keyed, len(rows))
+	for i, r := range rows {
+		ks[i] = keyed{hi: pkPrefix(r.pk), i: i}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.hi != b.hi {
+			return cmp.Compare(a.hi, b.hi)
+		}
+		return bytes.Compare(rows[a.i].pk, rows[b.i].pk)
+	})
+	sorted := make([]row, len(rows))
+	for k, kr := range ks {
+		sorted[k] = rows[kr.i]
+	}
+	copy(rows, sorted)
+}
+
+// pkPrefix is the first eight bytes of pk as a big-endian integer, padded
+// with zero bytes: pkPrefix(a) < pkPrefix(b) implies a < b bytewise, and
+// equal prefixes leave the order to the rest of the bytes.
+func pkPrefix(pk []byte) uint64 {
+	if len(pk) >= 8 {
+		return binary.BigEndian.Uint64(pk)
+	}
+	var b [8]byte
+	copy(b[:], pk)
+	return binary.BigEndian.Uint64(b[:])
 }
