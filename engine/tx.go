@@ -608,7 +608,10 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new, encoded: len(enc)})
 	}
 	if tx.st.records != nil {
-		spk := string(pk)
+		// The record trees key the record by the tail of its storage key,
+		// which nothing modifies once it is in the batch (the memory
+		// engine keeps it too): no copy of pk.
+		spk := unsafeString(key[len(ms.prefix):])
 		if len(tx.recWrites) == cap(tx.recWrites) {
 			// Double (append grows large slices by 1.25×: a bulk load
 			// would copy its writes several times over); the first write
