@@ -43,55 +43,57 @@ func appendValueKey(dst []byte, v any) ([]byte, bool) {
 // rowsByField returns, for each value, the stored records of ms whose field
 // equals it (array fields: contains it), grouped by valueKey, each group in
 // primary-key order. It walks the field's index when there is one and scans
-// the model once otherwise.
+// the model once otherwise. Groups hold no empty lists. The map's keys view
+// bytes that are never modified: callers may keep them.
 func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string][]row, error) {
-	groups := map[string][]row{}
-	want := map[string]bool{}
-	var keys [][]byte
-	for _, v := range vals {
-		if v == nil {
-			continue
-		}
-		k, ok := valueKey(v)
-		if !ok || want[k] {
-			continue
-		}
-		want[k] = true
-		keys = append(keys, []byte(k))
-	}
+	keys := distinctKeys(vals)
+	groups := make(map[string][]row, len(keys))
 	if len(keys) == 0 {
 		return groups, nil
 	}
 	if len(ms.idProps) == 1 && ms.idProps[0].Name == field {
-		sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i], keys[j]) < 0 })
-		for _, pk := range keys {
+		for _, pk := range keys { // sorted: seeks in key order
 			rec, err := tx.getRecord(ms, pk)
 			if err != nil {
 				return nil, err
 			}
 			if rec != nil {
-				groups[string(pk)] = append(groups[string(pk)], row{pk: pk, rec: rec})
+				groups[unsafeString(pk)] = []row{{pk: pk, rec: rec}}
 			}
 		}
 		return groups, nil
 	}
 	sp := fieldIndex(ms, field)
 	if sp == nil {
+		want := make(map[string]string, len(keys)) // a key's bytes → the map key
+		for _, k := range keys {
+			want[unsafeString(k)] = unsafeString(k)
+		}
+		var kb []byte
+		group := func(el any, pk []byte, rec map[string]any, seen map[string]bool) {
+			var ok bool
+			if kb, ok = appendValueKey(kb[:0], el); !ok {
+				return
+			}
+			k, ok := want[string(kb)]
+			if !ok || seen != nil && seen[k] {
+				return
+			}
+			if seen != nil {
+				seen[k] = true
+			}
+			groups[k] = append(groups[k], row{pk: pk, rec: rec})
+		}
 		err := tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
 			v := index.Lookup(rec, field)
 			if arr, ok := v.([]any); ok {
 				seen := map[string]bool{}
 				for _, el := range arr {
-					if k, ok := valueKey(el); ok && want[k] && !seen[k] {
-						seen[k] = true
-						groups[k] = append(groups[k], row{pk: pk, rec: rec})
-					}
+					group(el, pk, rec, seen)
 				}
 				return true, nil
 			}
-			if k, ok := valueKey(v); ok && want[k] {
-				groups[k] = append(groups[k], row{pk: pk, rec: rec})
-			}
+			group(v, pk, rec, nil)
 			return true, nil
 		})
 		return groups, err
@@ -108,7 +110,7 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 	var ferr error
 	for _, k := range keys {
 		tx.stats.IndexScans++
-		key := string(k)
+		key := unsafeString(k)
 		t.Scan(k, prefixEnd(k), func(item []byte) bool {
 			tx.stats.IndexItems++
 			_, pk, err := sp.SplitItem(item)
@@ -204,10 +206,46 @@ func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, ke
 				// fields first; groups are in primary-key order.
 				sort.SliceStable(g, func(i, j int) bool { return bytes.Compare(g[i].pk, g[j].pk) < 0 })
 			}
-			groups[string(k)] = g
+			groups[unsafeString(k)] = g
 		}
 	}
 	return groups, nil
+}
+
+// keyLookup reads a rowsByField map by value without allocating: the
+// value's key is encoded into a reused buffer, and a map read by
+// string(bytes) copies nothing.
+type keyLookup struct{ buf []byte }
+
+// get returns groups[valueKey(v)]; ok is false when v has no key.
+func (l *keyLookup) get(groups map[string][]row, v any) (rows []row, ok bool) {
+	if l.buf, ok = appendValueKey(l.buf[:0], v); !ok {
+		return nil, false
+	}
+	return groups[string(l.buf)], true
+}
+
+// distinctKeys returns the valueKeys of the non-nil values of vals that
+// have one, sorted and without repeats. The keys are carved from one
+// buffer and never modified.
+func distinctKeys(vals []any) [][]byte {
+	keys := make([][]byte, 0, len(vals))
+	buf := make([]byte, 0, 9*len(vals)) // room for as many numbers
+	for _, v := range vals {
+		if v == nil {
+			continue
+		}
+		start := len(buf)
+		var ok bool
+		if buf, ok = appendValueKey(buf, v); !ok {
+			buf = buf[:start]
+			continue
+		}
+		// Later appends write past the key's capacity, never into it.
+		keys = append(keys, buf[start:len(buf):len(buf)])
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	return slices.CompactFunc(keys, bytes.Equal)
 }
 
 // sourceKey is the value of the source-side key of a hasOne/hasMany/through
@@ -410,9 +448,10 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		if err != nil {
 			return nil, err
 		}
+		var lk keyLookup
 		for i, v := range vals {
-			if k, ok := valueKey(v); ok && v != nil {
-				if out[i], err = keep(groups[k]); err != nil {
+			if rows, ok := lk.get(groups, v); ok && v != nil {
+				if out[i], err = keep(rows); err != nil {
 					return nil, err
 				}
 				if len(out[i]) > 1 {
@@ -431,11 +470,12 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		if err != nil {
 			return nil, err
 		}
+		var lk keyLookup
 		for i, rec := range recs {
 			arr, _ := rec[rel.ForeignKey].([]any)
 			for _, id := range arr {
-				if k, ok := valueKey(id); ok {
-					rows, err := keep(groups[k])
+				if rows, ok := lk.get(groups, id); ok {
+					rows, err := keep(rows)
 					if err != nil {
 						return nil, err
 					}
@@ -509,9 +549,9 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		if err != nil {
 			return nil, err
 		}
+		var lk keyLookup
 		for i, k := range keys {
-			if kk, ok := valueKey(k); ok && k != nil {
-				rows := groups[kk]
+			if rows, ok := lk.get(groups, k); ok && k != nil {
 				if polyType != "" {
 					var typed []row
 					for _, r := range rows {
@@ -567,9 +607,10 @@ func (tx *Tx) polymorphicBelongsTo(rel *schema.Relation, recs []map[string]any) 
 		if err != nil {
 			return nil, err
 		}
+		var lk keyLookup
 		for j, i := range idxs {
-			if k, ok := valueKey(vals[j]); ok && vals[j] != nil {
-				for _, r := range groups[k] {
+			if rows, ok := lk.get(groups, vals[j]); ok && vals[j] != nil {
+				for _, r := range rows {
 					// The target model's default scope applies, as to any
 					// related record.
 					if tms.m.Scope == nil || tx.inDefaultScope(tms, r.rec) {
