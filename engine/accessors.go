@@ -101,15 +101,15 @@ func (tx *Tx) RelatedGet(model string, id any, relName string, f map[string]any)
 		if fk == nil {
 			return map[string]any{}, nil
 		}
-		rows, err := tx.relatedRows(rc.rec, rel)
-		if err != nil || len(rows) == 0 {
+		target, err := tx.belongsToTarget(rc.rec, rel)
+		if err != nil || target == nil {
 			return nil, err
 		}
 		tms := tx.targetModelOf(rel, rc.rec)
 		if tms == nil {
 			return nil, nil
 		}
-		return tx.output(tms.m, readDefaults(tms.m, rows[0].rec), false), nil
+		return tx.output(tms.m, readDefaults(tms.m, target), false), nil
 	case schema.RelHasOne:
 		rows, err := tx.relatedRows(rc.rec, rel)
 		if err != nil {

@@ -316,6 +316,37 @@ func (tx *Tx) relatedRows(rec map[string]any, rel *schema.Relation) ([]row, erro
 	return groups[0], nil
 }
 
+// belongsToTarget returns the record a belongsTo relation of rec points
+// at, or nil, as relatedRows finds it. The common case — no scope, keyed by
+// the target's id, on a memory store or through the record cache — is one
+// point read, without the batch's slices.
+func (tx *Tx) belongsToTarget(rec map[string]any, rel *schema.Relation) (map[string]any, error) {
+	tms := tx.st.models[rel.Model]
+	if rel.Polymorphic == nil && tms != nil && (tx.st.records != nil || tx.cached) &&
+		len(tms.idProps) == 1 && tms.idProps[0].Name == targetKeyName(tms, rel) {
+		where, err := tx.relationWhere(rel, tms)
+		if err != nil {
+			return nil, err
+		}
+		if where == nil {
+			v := rec[rel.ForeignKey]
+			if v == nil {
+				return nil, nil
+			}
+			pk, ok := appendValueKey(nil, v)
+			if !ok {
+				return nil, nil
+			}
+			return tx.getRecord(tms, pk)
+		}
+	}
+	rows, err := tx.relatedRows(rec, rel)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return rows[0].rec, nil
+}
+
 // sourceModelOf finds the model declaring rel.
 func (tx *Tx) sourceModelOf(rel *schema.Relation) *modelState {
 	if ms := tx.st.owners[rel]; ms != nil {

@@ -85,3 +85,72 @@ func TestRowsByField(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// TestBelongsToTarget compares belongsToTarget, whose common case is one
+// point read, with the batched lookup it stands for (relatedRows), for
+// relations on and off that case — plain, keyed by another property, with
+// a relation scope, onto a model with a default scope — and foreign keys
+// that point at a record, at none, at one the scope hides, or hold the
+// wrong type, in read and write transactions on both backends.
+func TestBelongsToTarget(t *testing.T) {
+	defs := []string{
+		`{"name": "Owner", "properties": {"id": {"type": "number", "id": true}, "code": "string", "active": "boolean"}}`,
+		`{"name": "Shy", "properties": {"id": {"type": "number", "id": true}, "active": "boolean"},
+		  "scope": {"where": {"active": true}}}`,
+		`{"name": "Pet", "properties": {"id": {"type": "number", "id": true},
+		    "ownerId": "any", "ownerCode": "string", "shyId": "number"},
+		  "relations": {
+		    "owner": {"type": "belongsTo", "model": "Owner", "foreignKey": "ownerId"},
+		    "byCode": {"type": "belongsTo", "model": "Owner", "foreignKey": "ownerCode", "primaryKey": "code"},
+		    "activeOwner": {"type": "belongsTo", "model": "Owner", "foreignKey": "ownerId", "scope": {"where": {"active": true}}},
+		    "shy": {"type": "belongsTo", "model": "Shy", "foreignKey": "shyId"}}}`,
+	}
+	eachBackend(t, func(t *testing.T, open func(t testing.TB) storage.Engine) {
+		db := openDB(t, open(t), defs...)
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+			for _, r := range []struct{ model, json string }{
+				{"Owner", `{"id": 1, "code": "a", "active": true}`},
+				{"Owner", `{"id": 2, "code": "b", "active": false}`},
+				{"Shy", `{"id": 1, "active": true}`},
+				{"Shy", `{"id": 2, "active": false}`},
+				{"Pet", `{"id": 1, "ownerId": 1, "ownerCode": "a", "shyId": 1}`},
+				{"Pet", `{"id": 2, "ownerId": 2, "ownerCode": "b", "shyId": 2}`},
+				{"Pet", `{"id": 3, "ownerId": 9, "ownerCode": "z", "shyId": 9}`},
+				{"Pet", `{"id": 4, "ownerId": "1"}`},
+				{"Pet", `{"id": 5}`},
+			} {
+				if _, err := tx.Create(r.model, obj(t, r.json)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		compare := func(t *testing.T, tx *Tx) {
+			pets, err := tx.Find("Pet", nil)
+			require.NoError(t, err)
+			require.Len(t, pets, 5)
+			found := 0
+			for _, name := range []string{"owner", "byCode", "activeOwner", "shy"} {
+				rel := tx.st.models["Pet"].m.Relation(name)
+				for _, pet := range pets {
+					got, err := tx.belongsToTarget(pet, rel)
+					require.NoError(t, err)
+					rows, err := tx.relatedRows(pet, rel)
+					require.NoError(t, err)
+					var want map[string]any
+					if len(rows) > 0 {
+						want = rows[0].rec
+						found++
+					}
+					require.Equal(t, want, got, "pet %v, relation %s", pet["id"], name)
+				}
+			}
+			// owner: pets 1, 2 and 4 (its "1" finds owner 1 either way);
+			// byCode: 1, 2; activeOwner: 1, 4; shy: 1, 2 (created with the
+			// default scope's active: true).
+			require.Equal(t, 9, found)
+		}
+		require.NoError(t, db.View(ctx, func(tx *Tx) error { compare(t, tx); return nil }))
+		require.NoError(t, db.Update(ctx, func(tx *Tx) error { compare(t, tx); return nil }))
+	})
+}

@@ -70,6 +70,20 @@ func BenchmarkFindByID(b *testing.B) {
 	}
 }
 
+// BenchmarkRelatedBelongsTo is Q1's request, GET /Orders/{id}/customer,
+// through the session (a read transaction sharing stored records): the
+// order by id, then its customer through the belongsTo relation.
+func BenchmarkRelatedBelongsTo(b *testing.B) {
+	b.ReportAllocs()
+	fx := loadEngine(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := fx.sess.OrderCustomer(ctx, fx.data.Q1[i%len(fx.data.Q1)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkFindByFK finds a customer's 10 orders through the customerId
 // index.
 func BenchmarkFindByFK(b *testing.B) {
