@@ -84,6 +84,20 @@ func BenchmarkRelatedBelongsTo(b *testing.B) {
 	}
 }
 
+// BenchmarkRelatedHasMany is Q2's request, GET /Customers/{id}/orders
+// ordered by id, through the session: the customer by id, then its 10
+// orders through the hasMany relation.
+func BenchmarkRelatedHasMany(b *testing.B) {
+	b.ReportAllocs()
+	fx := loadEngine(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := fx.sess.CustomerOrders(ctx, fx.data.Q2[i%len(fx.data.Q2)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkFindByFK finds a customer's 10 orders through the customerId
 // index.
 func BenchmarkFindByFK(b *testing.B) {
