@@ -336,7 +336,7 @@ func (db *DB) Repair(ctx context.Context) error {
 					tx.del(k)
 				}
 				t := index.NewTree()
-				tx.trees[sp] = t
+				tx.setTree(sp, t)
 			}
 			err := tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
 				for _, sp := range ms.specs {

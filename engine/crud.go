@@ -108,7 +108,7 @@ func (e ValidationError) heapError() *ValidationError { return &e }
 // refused for a reason other than a duplicate id (which LoopBack counts).
 func (tx *Tx) restoreCounter(model string, prev float64, had bool) {
 	if had {
-		tx.counters[model] = prev
+		tx.setCounter(model, prev)
 	} else {
 		delete(tx.counters, model)
 	}

@@ -232,6 +232,9 @@ func (tx *Tx) mutableRecordTree(name string) *recTree {
 		tx.replayWrites(t, name)
 		tx.pending = slices.Delete(tx.pending, i, i+1)
 	}
+	if tx.recTrees == nil {
+		tx.recTrees = map[string]*recTree{}
+	}
 	tx.recTrees[name] = t
 	return t
 }

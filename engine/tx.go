@@ -101,9 +101,9 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 			tx.ov = storage.NewOverlay(db.st)
 			tx.reader = tx.ov
 		}
-		tx.trees = map[*index.Spec]*index.Tree{}
-		tx.recTrees = map[string]*recTree{}
-		tx.counters = map[string]float64{}
+		// tx.trees, tx.recTrees and tx.counters are made by their first
+		// write (setTree, setRecTree, setCounter): most transactions
+		// write one record and need one or none of them.
 		return tx, nil
 	}
 	db.stateMu.RLock()
@@ -349,8 +349,16 @@ func (tx *Tx) mutableTree(sp *index.Spec) *index.Tree {
 		return t
 	}
 	t := tx.st.trees[sp].Copy()
-	tx.trees[sp] = t
+	tx.setTree(sp, t)
 	return t
+}
+
+// setTree makes t the transaction's own tree of the index sp.
+func (tx *Tx) setTree(sp *index.Spec, t *index.Tree) {
+	if tx.trees == nil {
+		tx.trees = map[*index.Spec]*index.Tree{}
+	}
+	tx.trees[sp] = t
 }
 
 func (tx *Tx) counter(model string) float64 {
@@ -360,7 +368,12 @@ func (tx *Tx) counter(model string) float64 {
 	return tx.st.counters[model]
 }
 
-func (tx *Tx) setCounter(model string, c float64) { tx.counters[model] = c }
+func (tx *Tx) setCounter(model string, c float64) {
+	if tx.counters == nil {
+		tx.counters = map[string]float64{}
+	}
+	tx.counters[model] = c
+}
 
 // put records a storage write of the transaction.
 func (tx *Tx) put(key, value []byte) {
