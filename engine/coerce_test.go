@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -60,4 +61,48 @@ func sameJSON(a, b any) bool {
 		return ok && string(x) == string(y)
 	}
 	return looseEqualJSON(a, b)
+}
+
+// TestCoerceNumberID: a numeric id from a client comes back as the same
+// number whatever its form — float64, int, int64, a string with spaces —
+// and not at all when it names no number; a float64 keeps its box and a
+// small integral one costs no allocation.
+func TestCoerceNumberID(t *testing.T) {
+	set := loadSet(t, `{"name": "N", "properties": {"id": {"type": "number", "id": true}}}`)
+	ms := &modelState{m: set.Model("N"), idProps: set.Model("N").IDProperties()}
+	tests := []struct {
+		name string
+		in   any
+		want any
+		ok   bool
+	}{
+		{"float64", 42.0, 42.0, true},
+		{"fraction", 2.5, 2.5, true},
+		{"large", 1e12, 1e12, true},
+		{"int", 7, 7.0, true},
+		{"int64", int64(300000), 300000.0, true},
+		{"string", " 12 ", 12.0, true},
+		{"string fraction", "0.5", 0.5, true},
+		{"NaN", math.NaN(), nil, false},
+		{"string NaN", "NaN", nil, false},
+		{"string Inf", "Infinity", nil, false},
+		{"empty string", "", nil, false},
+		{"word", "abc", nil, false},
+		{"bool", true, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := ms.coerceID(tc.in)
+			if ok != tc.ok || (ok && got != tc.want) {
+				t.Fatalf("coerceID(%#v) = %#v, %v; want %#v, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+	var id any = 123456.0
+	if n := testing.AllocsPerRun(100, func() { _, _ = ms.coerceID(id) }); n != 0 {
+		t.Errorf("coerceID of a float64: %v allocations, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = ms.coerceID("99") }); n != 0 {
+		t.Errorf(`coerceID("99"): %v allocations, want 0`, n)
+	}
 }

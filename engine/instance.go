@@ -165,20 +165,22 @@ func (ms *modelState) coerceID(v any) (any, bool) {
 	p := ms.idProps[0]
 	switch p.Type.Kind {
 	case schema.KindNumber:
+		// The id comes back boxed: the caller's box when it is a number
+		// already, a shared one for a small integral id (boxNumber).
 		switch x := v.(type) {
 		case float64:
-			return x, !math.IsNaN(x)
+			return v, !math.IsNaN(x)
 		case int:
-			return float64(x), true
+			return boxNumber(float64(x)), true
 		case int64:
-			return float64(x), true
+			return boxNumber(float64(x)), true
 		case string:
 			s := strings.TrimSpace(x)
 			f, err := strconv.ParseFloat(s, 64)
 			if err != nil || s == "" || math.IsNaN(f) || math.IsInf(f, 0) {
 				return nil, false
 			}
-			return f, true
+			return boxNumber(f), true
 		}
 		return nil, false
 	case schema.KindString:
