@@ -129,8 +129,8 @@ func (db *DB) Define(set *schema.Set) error {
 		}
 		t := index.NewTree()
 		next.trees[sp] = t
-		tx := &Tx{db: db, ctx: context.Background(), write: true, st: next, reader: ov, ov: ov,
-			trees: map[*index.Spec]*index.Tree{sp: t}, counters: map[string]float64{}}
+		tx := &Tx{db: db, ctx: context.Background(), write: true, st: next, reader: ov,
+			txWrites: &txWrites{ov: ov, trees: map[*index.Spec]*index.Tree{sp: t}, counters: map[string]float64{}}}
 		n := 0
 		err := tx.scanRecords(ms, false, func(pk []byte, rec map[string]any) (bool, error) {
 			entries, err := sp.Entries(rec, pk)

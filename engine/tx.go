@@ -30,26 +30,15 @@ type Tx struct {
 	st     *state
 	reader storage.Reader
 	snap   storage.Snapshot
-	ov     *storage.Overlay // write: storage writes, readable (Pebble stores)
-	batch  *storage.Batch   // write: storage writes (memory stores)
 
-	trees    map[*index.Spec]*index.Tree // write: trees copied for this tx
-	recTrees map[string]*recTree         // write: record trees copied (memory stores)
-	// pending: the models whose record writes (in recWrites) are not in a
-	// copy of their tree yet (memory stores; memrecords.go).
-	pending []string
+	// txWrites is what a write transaction changes as it goes; a read
+	// transaction points at noWrites, shared and never written, so that
+	// it is not allocated (or cleared) with every read.
+	*txWrites
+
 	// memReader: a read transaction counted in DB.memReaders.
 	memReader bool
-	recWrites []recWrite // write: record changes (memory stores), for the point index
-	// cacheWrites: the records written, by storage key, for the record
-	// cache to hold from the state the commit publishes (Pebble stores
-	// with a cache; cache.go).
-	cacheWrites cacheWrites
-	counters    map[string]float64 // write: counters changed
-	changes     []Change
-	nwrites     int   // storage writes so far (for operation atomicity)
-	aborted     error // set when an operation failed after writing
-	share       bool  // records are returned shared, not copied (see ShareRecords)
+	share     bool // records are returned shared, not copied (see ShareRecords)
 	// cached: a read transaction on the current state's shared snapshot,
 	// which reads through the record cache (cache.go).
 	cached bool
@@ -57,6 +46,37 @@ type Tx struct {
 	stats Stats
 	// recReader reads records in a read-only tx on a snapshot (pebbleread.go).
 	recReader recordReader
+}
+
+// txWrites is the part of a Tx only a write transaction changes.
+type txWrites struct {
+	ov    *storage.Overlay // storage writes, readable (Pebble stores)
+	batch *storage.Batch   // storage writes (memory stores)
+
+	trees    map[*index.Spec]*index.Tree // trees copied for this tx
+	recTrees map[string]*recTree         // record trees copied (memory stores)
+	// pending: the models whose record writes (in recWrites) are not in a
+	// copy of their tree yet (memory stores; memrecords.go).
+	pending   []string
+	recWrites []recWrite // record changes (memory stores), for the point index
+	// cacheWrites: the records written, by storage key, for the record
+	// cache to hold from the state the commit publishes (Pebble stores
+	// with a cache; cache.go).
+	cacheWrites cacheWrites
+	counters    map[string]float64 // counters changed
+	changes     []Change
+	nwrites     int   // storage writes so far (for operation atomicity)
+	aborted     error // set when an operation failed after writing
+}
+
+// noWrites is the txWrites of every read transaction: empty, and never
+// written (read transactions refuse writes before touching it).
+var noWrites txWrites
+
+// writeTx is a write transaction's Tx and txWrites in one allocation.
+type writeTx struct {
+	tx Tx
+	w  txWrites
 }
 
 // Stats counts the storage work a transaction did.
@@ -82,8 +102,10 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	tx := &Tx{db: db, ctx: ctx, write: write}
 	if write {
+		wt := &writeTx{tx: Tx{db: db, ctx: ctx, write: true}}
+		tx := &wt.tx
+		tx.txWrites = &wt.w
 		db.writeMu.Lock()
 		if db.closed.Load() {
 			db.writeMu.Unlock()
@@ -106,6 +128,7 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 		// write one record and need one or none of them.
 		return tx, nil
 	}
+	tx := &Tx{db: db, ctx: ctx, txWrites: &noWrites}
 	db.stateMu.RLock()
 	tx.st = db.cur
 	if db.memRecords {
