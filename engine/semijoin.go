@@ -96,6 +96,10 @@ func (tx *Tx) semiJoin(ms *modelState, flt *filter.Filter, plan *Plan) (rows []r
 	if step.exact {
 		check = step.rest
 	}
+	if check == nil {
+		return cands, true, nil // every candidate matches
+	}
+	rows = make([]row, 0, len(cands))
 	for _, c := range cands {
 		match, err := filter.Match(check, c.rec, tx)
 		if err != nil {
@@ -210,7 +214,11 @@ func (tx *Tx) rowsByValues(ms *modelState, field string, vals []any) ([]row, err
 	if err != nil {
 		return nil, err
 	}
-	var out []row
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	out := make([]row, 0, n)
 	for _, g := range groups {
 		out = append(out, g...)
 	}
