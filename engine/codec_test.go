@@ -704,17 +704,11 @@ func TestDecodeAllocs(t *testing.T) {
 	if _, err := decodeRecord(enc); err != nil { // fill the intern tables
 		t.Fatal(err)
 	}
-	// AllocsPerRun counts every goroutine's allocations: take the least of
-	// a few runs, so that a background goroutine (a Pebble store another
-	// test left compacting) cannot fail it.
-	n := math.Inf(1)
-	for range 3 {
-		n = min(n, testing.AllocsPerRun(100, func() {
-			if _, err := decodeRecord(enc); err != nil {
-				t.Fatal(err)
-			}
-		}))
-	}
+	n := leastAllocs(100, func() {
+		if _, err := decodeRecord(enc); err != nil {
+			t.Fatal(err)
+		}
+	})
 	// map header and group, the box of total (the integral id and
 	// customerId share boxes: boxNumber), one time box.
 	if n > 4 {

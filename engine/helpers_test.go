@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -105,4 +106,16 @@ func entryFor(t testing.TB, sp *index.Spec, item []byte) index.Entry {
 		}
 	}
 	return index.Entry{Item: item, Unique: sp.Unique && !hasNull, ValLen: len(vals)}
+}
+
+// leastAllocs is testing.AllocsPerRun(runs, f) at its least over three
+// measurements: AllocsPerRun counts every goroutine's allocations, and a
+// background goroutine (a Pebble store another test left compacting) must
+// not fail a test of f's own.
+func leastAllocs(runs int, f func()) float64 {
+	n := math.Inf(1)
+	for range 3 {
+		n = min(n, testing.AllocsPerRun(runs, f))
+	}
+	return n
 }

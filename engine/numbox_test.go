@@ -13,7 +13,7 @@ func TestBoxNumber(t *testing.T) {
 		if got := boxNumber(f); got != f {
 			t.Fatalf("boxNumber(%v) = %v", f, got)
 		}
-		if n := testing.AllocsPerRun(10, func() { _ = boxNumber(f) }); n != 0 {
+		if n := leastAllocs(10, func() { _ = boxNumber(f) }); n != 0 {
 			t.Errorf("boxNumber(%v) allocates %v times", f, n)
 		}
 	}
