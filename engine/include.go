@@ -108,6 +108,10 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 			return nil, err
 		}
 		a := attachment{name: inc.Name, vals: make([]any, len(recs))}
+		var lists []any // every parent's list is a window of it
+		if !toOne {
+			lists = make([]any, total)
+		}
 		for i := range recs {
 			if toOne {
 				if len(shaped[i]) > 0 {
@@ -115,7 +119,9 @@ func (tx *Tx) include(ms *modelState, recs []map[string]any, incs []*filter.Incl
 				}
 				continue
 			}
-			list := make([]any, len(shaped[i]))
+			n := len(shaped[i])
+			list := lists[:n:n]
+			lists = lists[n:]
 			for j, r := range shaped[i] {
 				list[j] = r
 			}
@@ -142,11 +148,33 @@ func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[
 		}
 		return out, nil
 	}
-	type pos struct{ parent, idx int }
 	total := 0
 	for _, rows := range kept {
 		total += len(rows)
 	}
+	if rel.Polymorphic == nil {
+		// One target model: every parent's children, in parent order,
+		// shaped at once, each parent's list a window of the result.
+		tms := tx.st.models[rel.Model]
+		if tms == nil {
+			return out, nil
+		}
+		rows := make([]row, 0, total)
+		for _, k := range kept {
+			rows = append(rows, k...)
+		}
+		shaped, err := tx.shape(tms, rows, scope, true, depth)
+		if err != nil {
+			return nil, err
+		}
+		tx.keepJoinKey(tms, rel, scope, rows, shaped)
+		for i, k := range kept {
+			n := len(k)
+			out[i], shaped = shaped[:n:n], shaped[n:]
+		}
+		return out, nil
+	}
+	type pos struct{ parent, idx int }
 	byModel := map[*modelState][]pos{}
 	var order []*modelState
 	slots := make([]map[string]any, total) // every parent's list is a window of it
@@ -178,22 +206,29 @@ func (tx *Tx) shapeChildren(ms *modelState, rel *schema.Relation, parents []map[
 		if err != nil {
 			return nil, err
 		}
-		// As LoopBack, the include's fields always keep the key the child
-		// is joined on.
-		key := joinKey(tms, rel)
-		keep := scope.Fields != nil && key != "" && !tms.m.IsHidden(key) && !tms.m.IsProtected(key)
+		tx.keepJoinKey(tms, rel, scope, rows, shaped)
 		for k, p := range ps {
-			if keep {
-				if v, ok := rows[k].rec[key]; ok {
-					if _, shown := shaped[k][key]; !shown {
-						shaped[k][key] = v
-					}
-				}
-			}
 			out[p.parent][p.idx] = shaped[k]
 		}
 	}
 	return out, nil
+}
+
+// keepJoinKey puts back, as LoopBack does, the key each child is joined on
+// (joinKey) when the include's fields left it out: shaped[k] is the output
+// of rows[k].
+func (tx *Tx) keepJoinKey(tms *modelState, rel *schema.Relation, scope *filter.Filter, rows []row, shaped []map[string]any) {
+	key := joinKey(tms, rel)
+	if scope.Fields == nil || key == "" || tms.m.IsHidden(key) || tms.m.IsProtected(key) {
+		return
+	}
+	for k, r := range rows {
+		if v, ok := r.rec[key]; ok {
+			if _, shown := shaped[k][key]; !shown {
+				shaped[k][key] = v
+			}
+		}
+	}
 }
 
 // joinKey is the property of a child record its include joins on

@@ -157,7 +157,7 @@ func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool,
 			return nil, err
 		}
 	}
-	out := make([]map[string]any, len(recs))
+	out := recs // each record is read before its slot is written
 	for i, rec := range recs {
 		o := rec
 		if flt.Fields != nil {

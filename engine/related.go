@@ -163,7 +163,8 @@ func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, ke
 	all := make([]row, 0, 4*len(keys))
 	single := len(sp.Fields) == 1
 	var ferr error
-	for _, k := range keys {
+	found := 0 // rows found so far, for sizing the next chunk of all
+	for ki, k := range keys {
 		tx.stats.IndexScans++
 		start := len(all)
 		t.Scan(k, prefixEnd(k), func(item []byte) bool {
@@ -187,12 +188,17 @@ func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, ke
 				if len(all) == cap(all) {
 					// A fresh slice, not a grown copy: the groups made so
 					// far keep their windows of the old one; only this
-					// key's rows move.
-					next := make([]row, len(all)-start, max(2*cap(all), 8))
+					// key's rows move. It is sized for the keys left at
+					// the rate found so far, so a walk allocates little
+					// more than it keeps.
+					cur := len(all) - start
+					left := (found/(ki+1) + 1) * (len(keys) - ki)
+					next := make([]row, cur, cur+max(left, 8))
 					copy(next, all[start:])
 					all, start = next, 0
 				}
 				all = append(all, row{pk: pk, rec: rec}) // tree items are immutable
+				found++
 			}
 			return true
 		})
