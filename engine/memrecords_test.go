@@ -393,3 +393,23 @@ func TestRecordWritesInPlace(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+func TestKeyHi(t *testing.T) {
+	tests := []struct {
+		name string
+		key  string
+		want uint64
+	}{
+		{"empty", "", 0},
+		{"short", "\x01\x02", 0x0102000000000000},
+		{"eight", "\x01\x02\x03\x04\x05\x06\x07\x08", 0x0102030405060708},
+		{"longer", "\x01\x02\x03\x04\x05\x06\x07\x08\x09", 0x0102030405060708},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := keyHi(tc.key); got != tc.want {
+				t.Fatalf("keyHi(%x) = %#x, want %#x", tc.key, got, tc.want)
+			}
+		})
+	}
+}

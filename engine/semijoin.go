@@ -233,11 +233,12 @@ func (tx *Tx) rowsByValues(ms *modelState, field string, vals []any) ([]row, err
 }
 
 // sortRowsByPK sorts rows by primary key. Rows with equal keys (the same
-// record, found under several values) end up in any order. It sorts
-// pointer-free pairs of a key's first eight bytes, as one big-endian
-// integer, and the row's position: encoded numbers and most strings differ
-// in those bytes, so most comparisons are of integers, and moving the pairs
-// costs no write barriers while the garbage collector runs.
+// record, found under several values) end up in any order. Keys of small
+// integers go through sortRowsPacked; others are sorted as pointer-free
+// pairs of the key's first eight bytes, as one big-endian integer (keyHi),
+// and the row's position: encoded numbers and most strings differ in those
+// bytes, so most comparisons are of integers, and moving the pairs costs no
+// write barriers while the garbage collector runs.
 func sortRowsByPK(rows []row) {
 	if len(rows) < 2 || sortRowsPacked(rows) {
 		return
@@ -248,7 +249,7 @@ func sortRowsByPK(rows []row) {
 	}
 	ks := make([]keyed, len(rows))
 	for i, r := range rows {
-		ks[i] = keyed{hi: pkPrefix(r.pk), i: i}
+		ks[i] = keyed{hi: keyHi(unsafeString(r.pk)), i: i}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		if a.hi != b.hi {
@@ -299,16 +300,4 @@ func sortRowsPacked(rows []row) bool {
 	}
 	copy(rows, sorted)
 	return true
-}
-
-// pkPrefix is the first eight bytes of pk as a big-endian integer, padded
-// with zero bytes: pkPrefix(a) < pkPrefix(b) implies a < b bytewise, and
-// equal prefixes leave the order to the rest of the bytes.
-func pkPrefix(pk []byte) uint64 {
-	if len(pk) >= 8 {
-		return binary.BigEndian.Uint64(pk)
-	}
-	var b [8]byte
-	copy(b[:], pk)
-	return binary.BigEndian.Uint64(b[:])
 }

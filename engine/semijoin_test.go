@@ -121,23 +121,3 @@ func TestSortRowsPacked(t *testing.T) {
 		})
 	}
 }
-
-func TestPKPrefix(t *testing.T) {
-	tests := []struct {
-		name string
-		pk   []byte
-		want uint64
-	}{
-		{"empty", nil, 0},
-		{"short", []byte{1, 2}, 0x0102000000000000},
-		{"eight", []byte{1, 2, 3, 4, 5, 6, 7, 8}, 0x0102030405060708},
-		{"longer", []byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, 0x0102030405060708},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := pkPrefix(tc.pk); got != tc.want {
-				t.Fatalf("pkPrefix(%x) = %#x, want %#x", tc.pk, got, tc.want)
-			}
-		})
-	}
-}
