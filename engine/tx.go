@@ -124,7 +124,7 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 			tx.reader = tx.ov
 		}
 		// tx.trees, tx.recTrees and tx.counters are made by their first
-		// write (setTree, setRecTree, setCounter): most transactions
+		// write (setTree, mutableRecordTree, setCounter): most transactions
 		// write one record and need one or none of them.
 		return tx, nil
 	}
