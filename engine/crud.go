@@ -230,12 +230,12 @@ func (tx *Tx) patchRecord(ms *modelState, pk []byte, idv any, old, data map[stri
 	}
 	// verr stays on the stack unless it is returned (heapError).
 	verr := ValidationError{Model: m.Name}
-	patch := tx.coerceInput(ms, data, &verr)
-	tx.writeScopeValues(ms, patch, &verr)
+	// The patch is coerced straight into a copy of the stored record, and
+	// the scope's values written over it: what merging a coerced patch
+	// into the copy gives, without the patch's own map.
 	merged := copyRecord(old)
-	for k, v := range patch {
-		merged[k] = v
-	}
+	tx.coerceInto(ms, data, &verr, merged)
+	tx.writeScopeValues(ms, merged, &verr)
 	merged[idName] = idv
 	validate(&verr, ms, merged, data, false)
 	tx.validateRelations(&verr, ms, merged)

@@ -27,11 +27,18 @@ const (
 // mode. Relation names are dropped (LoopBack treats them as cached related
 // objects, never stored). Failures are added to verr.
 func (tx *Tx) coerceInput(ms *modelState, data map[string]any, verr *ValidationError) map[string]any {
-	m := ms.m
 	// The hint keeps records of up to 8 properties in Go's small-map form
 	// (one group): stored records are cloned on every read, and a small
 	// map clones with one copy.
-	rec := make(map[string]any, max(len(data), len(m.Properties)))
+	rec := make(map[string]any, max(len(data), len(ms.m.Properties)))
+	tx.coerceInto(ms, data, verr, rec)
+	return rec
+}
+
+// coerceInto is coerceInput writing the converted data into rec, which
+// keeps what data does not replace.
+func (tx *Tx) coerceInto(ms *modelState, data map[string]any, verr *ValidationError, rec map[string]any) {
+	m := ms.m
 	for k, v := range data {
 		if p := m.Property(k); p != nil {
 			c, terr := coerceValue(tx.st.set, p.Type, v)
@@ -57,7 +64,6 @@ func (tx *Tx) coerceInput(ms *modelState, data map[string]any, verr *ValidationE
 			rec[k] = v
 		}
 	}
-	return rec
 }
 
 // applyDefaults fills undefined declared properties from default and
