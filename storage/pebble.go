@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -32,6 +33,14 @@ type PebbleOptions struct {
 	// ReadOnly opens an existing store without allowing writes: Apply and
 	// Flush return ErrReadOnly.
 	ReadOnly bool
+	// KeepFormat opens an existing store for writing at its own Pebble
+	// format major version, where a writable open otherwise upgrades it to
+	// the newest (pebble.FormatNewest). A new store is created at the
+	// newest all the same. Backups open the store they copy so.
+	KeepFormat bool
+	// MustExist makes OpenPebble fail instead of creating a store when dir
+	// holds none.
+	MustExist bool
 }
 
 // Pebble is an Engine on a github.com/cockroachdb/pebble/v2 database. All
@@ -43,9 +52,9 @@ type PebbleOptions struct {
 // visible to readers slightly before it is durable, exactly as with Pebble's
 // own synchronous commits.
 //
-// New stores, and stores opened for writing, are upgraded to the newest
-// stable Pebble format (pebble.FormatNewest); older Pebble releases may not
-// read them afterwards.
+// New stores, and stores opened for writing (unless
+// PebbleOptions.KeepFormat), are upgraded to the newest stable Pebble format
+// (pebble.FormatNewest); older Pebble releases may not read them afterwards.
 type Pebble struct {
 	// mu makes Close wait for in-flight operations: every method except
 	// Close holds it for reading while it uses db.
@@ -99,6 +108,22 @@ func OpenPebble(dir string, opts *PebbleOptions) (*Pebble, error) {
 	}
 	if !o.ReadOnly {
 		po.FormatMajorVersion = pebble.FormatNewest
+	}
+	if o.KeepFormat || o.MustExist {
+		fs := o.FS
+		if fs == nil {
+			fs = vfs.Default
+		}
+		// Looked at before opening, which would make a lock file in a
+		// directory that holds no store.
+		desc, err := pebble.Peek(dir, fs)
+		exists := err == nil && desc.Exists
+		if o.MustExist && !exists {
+			return nil, fmt.Errorf("%w in %s", ErrNoStore, dir)
+		}
+		if o.KeepFormat && exists && !o.ReadOnly {
+			po.FormatMajorVersion = desc.FormatMajorVersion
+		}
 	}
 	// Bloom filters on every level: relstore's reads are point gets of
 	// whole keys (records by primary key), which the filters let Pebble

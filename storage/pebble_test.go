@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -390,5 +391,62 @@ func TestPebbleBatchSize(t *testing.T) {
 			t.Errorf("%d operations: batch of %d bytes, sized %d", n, got, size)
 		}
 		pb.Close()
+	}
+}
+
+// TestPebbleKeepFormat: a writable open upgrades an older store to the
+// newest Pebble format unless KeepFormat, which leaves it as it is; a new
+// store is created at the newest either way. MustExist refuses to create
+// one.
+func TestPebbleKeepFormat(t *testing.T) {
+	fs := vfs.NewMem()
+	formatOf := func(dir string) pebble.FormatMajorVersion {
+		t.Helper()
+		desc, err := pebble.Peek(dir, fs)
+		if err != nil || !desc.Exists {
+			t.Fatalf("peek %s: %+v, %v", dir, desc, err)
+		}
+		return desc.FormatMajorVersion
+	}
+	open := func(dir string, o PebbleOptions) {
+		t.Helper()
+		o.FS = fs
+		p, err := OpenPebble(dir, &o)
+		if err != nil {
+			t.Fatalf("open %s %+v: %v", dir, o, err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An older store, made with Pebble directly.
+	old := pebble.FormatMinSupported
+	db, err := pebble.Open("old", &pebble.Options{FS: fs, FormatMajorVersion: old, Logger: pebbleLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	open("old", PebbleOptions{KeepFormat: true, MustExist: true})
+	if got := formatOf("old"); got != old {
+		t.Fatalf("KeepFormat: format %v, want %v", got, old)
+	}
+	open("old", PebbleOptions{})
+	if got := formatOf("old"); got != pebble.FormatNewest {
+		t.Fatalf("writable open: format %v, want %v", got, pebble.FormatNewest)
+	}
+	open("new", PebbleOptions{KeepFormat: true})
+	if got := formatOf("new"); got != pebble.FormatNewest {
+		t.Fatalf("new store with KeepFormat: format %v, want %v", got, pebble.FormatNewest)
+	}
+	if p, err := OpenPebble("none", &PebbleOptions{FS: fs, MustExist: true}); !errors.Is(err, ErrNoStore) {
+		if err == nil {
+			p.Close()
+		}
+		t.Fatalf("MustExist without a store: %v, want ErrNoStore", err)
+	}
+	if _, err := fs.Stat("none"); err == nil {
+		t.Fatal("MustExist made the directory")
 	}
 }

@@ -17,6 +17,9 @@ var (
 	// ErrReadOnly is returned by writes (Apply, Flush) on an engine opened
 	// read-only.
 	ErrReadOnly = errors.New("relstore: storage: read-only")
+	// ErrNoStore is returned by OpenPebble with MustExist when the
+	// directory holds no store.
+	ErrNoStore = errors.New("relstore: storage: no store")
 )
 
 // Reader is the read half of an ordered key-value store. Keys are compared

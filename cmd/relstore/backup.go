@@ -14,7 +14,9 @@ import (
 )
 
 // runBackup is "relstore backup --data DIR [--verify] OUT": it opens the
-// stopped store in DIR, writes a Pebble checkpoint of it into
+// stopped store in DIR (at its own Pebble format: the backup upgrades
+// nothing; a directory without a store is refused), writes a Pebble
+// checkpoint of it into
 // the new directory OUT (hard-linking the store's files where it can) and
 // closes it. The copy is a store like any other (relstore serve --data
 // OUT). With --verify the copy is then checked (engine.DB.Check).
@@ -73,16 +75,14 @@ func backup(dir, out string) error {
 	}
 	// Read-write: Pebble cannot checkpoint a store opened read-only (it
 	// looks for an OPTIONS file it did not write). Nothing is written but
-	// what opening a store writes.
-	st, err := openStore(dir, false, false)
+	// what opening a store writes: the store keeps its format (a writable
+	// open would upgrade it), and a directory without a store is refused,
+	// not made one.
+	p, err := storage.OpenPebble(dir, &storage.PebbleOptions{KeepFormat: true, MustExist: true})
 	if err != nil {
-		return err
+		return fmt.Errorf("open store %s: %w%s", dir, err, lockHint(err))
 	}
-	defer st.Close()
-	p, ok := st.(*storage.Pebble)
-	if !ok {
-		return fmt.Errorf("store %s cannot be checkpointed", dir)
-	}
+	defer p.Close()
 	if err := p.Checkpoint(out); err != nil {
 		return fmt.Errorf("checkpoint into %s: %w", out, err)
 	}

@@ -77,6 +77,7 @@ func TestBackupErrors(t *testing.T) {
 		{"two outs", []string{"--data", dir, "a", "b"}, exitUsage, "usage"},
 		{"out exists", []string{"--data", dir, existing}, exitFailure, "already exists"},
 		{"missing store", []string{"--data", filepath.Join(t.TempDir(), "none"), filepath.Join(t.TempDir(), "out")}, exitFailure, "no such file"},
+		{"not a store", []string{"--data", t.TempDir(), filepath.Join(t.TempDir(), "out")}, exitFailure, "no store"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
