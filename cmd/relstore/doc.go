@@ -54,9 +54,10 @@
 // prints its report; it exits 1 when the store has faults. With --repair it
 // rebuilds the indexes of a faulty store from its records and checks again.
 //
-// backup copies a stopped store into the new directory OUT; a store a
-// daemon is serving is locked, and is backed up through the daemon's
-// POST /_relstore/backup instead.
+// backup copies a stopped store into the new directory OUT, leaving the
+// store at its Pebble format (it refuses a directory that holds no store);
+// a store a daemon is serving is locked, and is backed up through the
+// daemon's POST /_relstore/backup instead.
 //
 // export writes the records of a stopped store, in one consistent read, as
 // relstore's JSON ({"models": {"Customer": [records...]}}) or as the file
