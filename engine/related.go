@@ -188,12 +188,9 @@ func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, ke
 				if len(all) == cap(all) {
 					// A fresh slice, not a grown copy: the groups made so
 					// far keep their windows of the old one; only this
-					// key's rows move. It is sized for the keys left at
-					// the rate found so far, so a walk allocates little
-					// more than it keeps.
+					// key's rows move.
 					cur := len(all) - start
-					left := (found/(ki+1) + 1) * (len(keys) - ki)
-					next := make([]row, cur, cur+max(left, 8))
+					next := make([]row, cur, nextChunkCap(cur, found, ki, len(keys)))
 					copy(next, all[start:])
 					all, start = next, 0
 				}
@@ -216,6 +213,16 @@ func (tx *Tx) rowsByIndexPoint(ms *modelState, sp *index.Spec, t *index.Tree, ke
 		}
 	}
 	return groups, nil
+}
+
+// nextChunkCap sizes the next chunk of rowsByIndexPoint's shared row slice
+// when key ki of nkeys fills the current one, cur of its rows in it, after
+// found rows in all: room for the keys left at the rate found so far, so
+// that a walk allocates little more than it keeps, but never for more rows
+// than found (the slice at most doubles, however uneven the keys are).
+func nextChunkCap(cur, found, ki, nkeys int) int {
+	rate := found/(ki+1) + 1
+	return cur + max(min(rate*(nkeys-ki), found+8), 8)
 }
 
 // keyLookup reads a rowsByField map by value without allocating: the

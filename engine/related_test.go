@@ -154,3 +154,33 @@ func TestBelongsToTarget(t *testing.T) {
 		require.NoError(t, db.Update(ctx, func(tx *Tx) error { compare(t, tx); return nil }))
 	})
 }
+
+// TestNextChunkCap: the next chunk holds the current key's rows and room
+// for the keys left at the rate so far, never more than the rows found
+// (the slice at most doubles), and always some.
+func TestNextChunkCap(t *testing.T) {
+	tests := []struct {
+		name                  string
+		cur, found, ki, nkeys int
+		want                  int
+	}{
+		// 1,000 keys of 10 rows, the first chunk (4,000) full at key 399:
+		// the 601 keys left would take 6,611 rows, more than found, so the
+		// slice doubles; full again at key 799, room for the 201 left.
+		{"uniform, early", 0, 4000, 399, 1000, 4008},
+		{"uniform, late", 0, 8000, 799, 1000, 11 * 201},
+		// One key alone: doubling.
+		{"single key", 4000, 4000, 0, 1, 4000 + 4001},
+		// A heavy first key among 10,000: bounded by the rows found, not
+		// 40,001 rows times 10,000 keys.
+		{"heavy first key", 40000, 40000, 0, 10000, 40000 + 40008},
+		{"nothing found", 0, 0, 0, 0, 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := nextChunkCap(tc.cur, tc.found, tc.ki, tc.nkeys); got != tc.want {
+				t.Fatalf("nextChunkCap(%d, %d, %d, %d) = %d, want %d", tc.cur, tc.found, tc.ki, tc.nkeys, got, tc.want)
+			}
+		})
+	}
+}
