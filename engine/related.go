@@ -329,14 +329,22 @@ func (tx *Tx) relatedRows(rec map[string]any, rel *schema.Relation) ([]row, erro
 	return groups[0], nil
 }
 
+// pointReadsByID reports whether tx reads the targets of rel, a belongsTo
+// onto tms, with a point read each: rel is keyed by the target's single id
+// and tx reads a memory store or through the record cache, where a read
+// costs no storage seek.
+func (tx *Tx) pointReadsByID(tms *modelState, rel *schema.Relation) bool {
+	return (tx.st.records != nil || tx.cached) &&
+		len(tms.idProps) == 1 && tms.idProps[0].Name == targetKeyName(tms, rel)
+}
+
 // belongsToTarget returns the record a belongsTo relation of rec points
 // at, or nil, as relatedRows finds it. The common case — no scope, keyed by
 // the target's id, on a memory store or through the record cache — is one
 // point read, without the batch's slices.
 func (tx *Tx) belongsToTarget(rec map[string]any, rel *schema.Relation) (map[string]any, error) {
 	tms := tx.st.models[rel.Model]
-	if rel.Polymorphic == nil && tms != nil && (tx.st.records != nil || tx.cached) &&
-		len(tms.idProps) == 1 && tms.idProps[0].Name == targetKeyName(tms, rel) {
+	if rel.Polymorphic == nil && tms != nil && tx.pointReadsByID(tms, rel) {
 		where, err := tx.relationWhere(rel, tms)
 		if err != nil {
 			return nil, err
@@ -429,8 +437,7 @@ func (tx *Tx) relatedBatch(ms *modelState, rel *schema.Relation, recs []map[stri
 		return kept, nil
 	}
 	switch {
-	case rel.Type == schema.RelBelongsTo && (tx.st.records != nil || tx.cached) &&
-		len(tms.idProps) == 1 && tms.idProps[0].Name == targetKeyName(tms, rel):
+	case rel.Type == schema.RelBelongsTo && tx.pointReadsByID(tms, rel):
 		// Keyed by the target's id, on a memory store or in a Pebble read
 		// transaction that reads through the record cache: a point read
 		// per distinct key, in source order (the point index, or the
