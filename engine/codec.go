@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
+	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -47,6 +49,58 @@ func encodeRecord(rec map[string]any) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("relstore: encode record: %w", err)
 	}
+}
+
+// checkStorable returns the error encodeRecord would return for rec,
+// without encoding it when every value is in the normalized set and nested
+// within maxNesting (the common case: a walk of the values). A memory store
+// keeps records decoded only (memrecords.go) but refuses, as a Pebble
+// store does, what could not be stored.
+func checkStorable(rec map[string]any) error {
+	if normalizedMap(rec, 1) {
+		return nil
+	}
+	_, err := encodeRecord(rec)
+	return err
+}
+
+// normalizedMap reports whether m, at nesting depth depth, and everything
+// in it are values the hand-rolled encoder writes without an error; false
+// leaves the verdict to the encoder.
+func normalizedMap(m map[string]any, depth int) bool {
+	if depth > maxNesting || uint64(len(m)) > math.MaxUint32 {
+		return false
+	}
+	for k, v := range m {
+		if uint64(len(k)) > math.MaxUint32 || !normalizedValue(v, depth) {
+			return false
+		}
+	}
+	return true
+}
+
+func normalizedValue(v any, depth int) bool {
+	switch x := v.(type) {
+	case nil, float64, bool, time.Time:
+		return true
+	case string:
+		return uint64(len(x)) <= math.MaxUint32
+	case []byte:
+		return uint64(len(x)) <= math.MaxUint32
+	case map[string]any:
+		return normalizedMap(x, depth+1)
+	case []any:
+		if depth+1 > maxNesting || uint64(len(x)) > math.MaxUint32 {
+			return false
+		}
+		for _, e := range x {
+			if !normalizedValue(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // encodeRecordLib encodes rec with the msgpack library (reflection, any

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"maps"
@@ -14,11 +15,14 @@ import (
 	"github.com/relstore/relstore/storage"
 )
 
-// On a memory store the engine also keeps every record decoded, in one
+// On a memory store the engine keeps every record decoded, in one
 // copy-on-write B-tree per model published with each state, exactly as it
 // keeps the index caches: reads never decode, and a write transaction
-// works on its own copy. The storage engine still holds the encoded
-// records (the truth that Check compares against).
+// works on its own copy. The record trees are the only copy of the
+// records: the storage engine holds the catalog, the id counters and the
+// index entries, never an encoded record (a write checks that its record
+// could be encoded, checkStorable, and so does Check). Nothing reads a
+// memory store but the DB that owns it, which closes it.
 
 // recItem is one record of a record tree. hi holds the first 8 bytes of
 // the primary key, big-endian, so that most comparisons need not follow
@@ -86,12 +90,17 @@ func keepsRecords(st storage.Engine) bool {
 	return ok
 }
 
-// loadRecordTrees fills the record trees of every model from storage.
-func (db *DB) loadRecordTrees(s *state, r storage.Reader) error {
+// loadRecordTrees makes the record trees of every model. A memory store
+// given to Open normally holds no records; any it does hold (written by
+// another DB through a wrapper that is not a *storage.Memory) are moved
+// into the trees: decoded, then deleted from storage, which the DB never
+// reads records from again.
+func (db *DB) loadRecordTrees(s *state, st storage.Engine) error {
+	var moved storage.Batch
 	for name, ms := range s.models {
 		t := newRecTree()
 		s.records[name] = t
-		it, err := r.NewIter(storage.IterOptions{Lower: ms.prefix, Upper: prefixEnd(ms.prefix)})
+		it, err := st.NewIter(storage.IterOptions{Lower: ms.prefix, Upper: prefixEnd(ms.prefix)})
 		if err != nil {
 			return err
 		}
@@ -99,9 +108,10 @@ func (db *DB) loadRecordTrees(s *state, r storage.Reader) error {
 			rec, err := decodeRecord(it.Value())
 			if err != nil {
 				it.Close()
-				return err
+				return fmt.Errorf("model %q: %w", name, err)
 			}
 			t.Load(newRecItem(string(it.Key()[len(ms.prefix):]), rec))
+			moved.Delete(bytes.Clone(it.Key()))
 		}
 		err = it.Err()
 		it.Close()
@@ -109,7 +119,10 @@ func (db *DB) loadRecordTrees(s *state, r storage.Reader) error {
 			return err
 		}
 	}
-	return nil
+	if moved.Len() == 0 {
+		return nil
+	}
+	return st.Apply(&moved, false)
 }
 
 // A commit copies the path of the record tree it changes, from the root

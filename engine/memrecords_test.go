@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -411,5 +412,122 @@ func TestKeyHi(t *testing.T) {
 				t.Fatalf("keyHi(%x) = %#x, want %#x", tc.key, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestMemoryStoreHoldsNoRecords: a memory store's records live in the
+// record trees only; storage gets the index entries and the catalog, and
+// Check reports a record found in storage.
+func TestMemoryStoreHoldsNoRecords(t *testing.T) {
+	mem := storage.NewMemory()
+	db := openDB(t, mem, personV1)
+	for _, name := range []string{"ann", "bob", "cy"} {
+		_, err := db.Create(ctx, "Person", map[string]any{"name": name, "age": 30.0})
+		require.NoError(t, err)
+	}
+	_, err := db.PatchByID(ctx, "Person", 2.0, map[string]any{"name": "bo"})
+	require.NoError(t, err)
+	_, err = db.DeleteByID(ctx, "Person", 3.0)
+	require.NoError(t, err)
+	recs, err := db.Find(ctx, "Person", map[string]any{"where": map[string]any{"name": "bo"}})
+	require.NoError(t, err)
+	require.Len(t, recs, 1, "the index is maintained")
+
+	prefix := db.cur.models["Person"].prefix
+	it, err := mem.NewIter(storage.IterOptions{})
+	require.NoError(t, err)
+	keys, records := 0, 0
+	for it.Next() {
+		keys++
+		if bytes.HasPrefix(it.Key(), prefix) {
+			records++
+		}
+	}
+	require.NoError(t, it.Err())
+	require.NoError(t, it.Close())
+	require.Zero(t, records, "records in storage")
+	require.Greater(t, keys, 2, "the catalog, a counter and index entries are stored")
+	mustCheck(t, db)
+
+	var b storage.Batch
+	b.Set(recordKey(prefix, []byte("\x30zz")), []byte{0x80})
+	require.NoError(t, mem.Apply(&b, false))
+	rep, err := db.Check(ctx)
+	require.NoError(t, err)
+	require.False(t, rep.OK())
+	require.Contains(t, rep.String(), "holds no records")
+}
+
+// encodingStore hides a *storage.Memory from the engine, which then
+// stores records encoded, as on Pebble.
+type encodingStore struct{ storage.Engine }
+
+// TestOpenMovesStoredRecords: a memory store that holds encoded records
+// (written by a DB that did not see a *storage.Memory) is opened with
+// them in the record trees, and storage no longer holds them.
+func TestOpenMovesStoredRecords(t *testing.T) {
+	mem := storage.NewMemory()
+	writer := openDB(t, encodingStore{mem}, personV1)
+	for _, name := range []string{"ann", "bob"} {
+		_, err := writer.Create(ctx, "Person", map[string]any{"name": name, "age": 30.0})
+		require.NoError(t, err)
+	}
+	db, err := Open(mem, &Options{NoSync: true})
+	require.NoError(t, err)
+	recs, err := db.Find(ctx, "Person", map[string]any{"where": map[string]any{"name": "bob"}})
+	require.NoError(t, err)
+	require.Equal(t, []any{2.0}, ids(recs))
+	n, err := db.Count(ctx, "Person", nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	it, err := mem.NewIter(storage.IterOptions{Lower: db.cur.models["Person"].prefix, Upper: prefixEnd(db.cur.models["Person"].prefix)})
+	require.NoError(t, err)
+	require.False(t, it.Next(), "a record is left in storage")
+	require.NoError(t, it.Close())
+	mustCheck(t, db)
+	require.NoError(t, db.Close())
+}
+
+// TestWriteRefusesUnencodableRecord: a record that could not be encoded
+// (a cycle, a value no encoder takes) is refused with the same error on
+// both backends, a memory store included, and nothing is written.
+func TestWriteRefusesUnencodableRecord(t *testing.T) {
+	const def = `{"name": "Blob", "forceId": false, "properties": {"x": "any"}}`
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
+	cases := []struct {
+		name string
+		x    any
+		want string
+	}{
+		{"cycle", cyclic, "nested deeper than"},
+		{"channel", make(chan int), "relstore: encode record"},
+	}
+	errs := map[string][]string{}
+	eachBackend(t, func(t *testing.T, open func(t testing.TB) storage.Engine) {
+		db := openDB(t, open(t), def)
+		for _, tc := range cases {
+			_, err := db.Create(ctx, "Blob", map[string]any{"id": 1.0, "x": tc.x})
+			require.ErrorContains(t, err, tc.want, tc.name)
+			errs[tc.name] = append(errs[tc.name], err.Error())
+			_, err = db.Create(ctx, "Blob", map[string]any{"id": 2.0, "x": "plain"})
+			require.NoError(t, err)
+			_, err = db.PatchByID(ctx, "Blob", 2.0, map[string]any{"x": tc.x})
+			require.ErrorContains(t, err, tc.want, tc.name)
+			got, err := db.FindByID(ctx, "Blob", 2.0, nil)
+			require.NoError(t, err)
+			require.Equal(t, "plain", got["x"], tc.name)
+			n, err := db.DeleteByID(ctx, "Blob", 2.0)
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			n, err = db.Count(ctx, "Blob", nil)
+			require.NoError(t, err)
+			require.Zero(t, n, tc.name)
+		}
+		mustCheck(t, db)
+	})
+	for name, es := range errs {
+		require.Len(t, es, 2, name)
+		require.Equal(t, es[0], es[1], "%s: the backends' errors differ", name)
 	}
 }

@@ -65,7 +65,7 @@ type txWrites struct {
 	cacheWrites cacheWrites
 	counters    map[string]float64 // counters changed
 	changes     []Change
-	nwrites     int   // storage writes so far (for operation atomicity)
+	nwrites     int   // writes so far, records and entries (for operation atomicity)
 	aborted     error // set when an operation failed after writing
 }
 
@@ -207,7 +207,7 @@ func (tx *Tx) Commit() error {
 		v, _ := json.Marshal(c)
 		b.Set(counterKey(ms.id), v)
 	}
-	if b.Len() == 0 {
+	if b.Len() == 0 && len(tx.recWrites) == 0 {
 		db.writeMu.Unlock()
 		return nil
 	}
@@ -242,7 +242,10 @@ func (tx *Tx) Commit() error {
 		}
 	}
 	db.stateMu.Lock()
-	err := db.apply(b, false)
+	var err error
+	if b.Len() > 0 { // a memory store's record writes need no storage write
+		err = db.apply(b, false)
+	}
 	if err == nil {
 		tx.applyPending(&next)
 		db.publish(&next)
@@ -603,8 +606,17 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 			}
 		}
 	}
+	// A memory store keeps its records in the record trees only: storage
+	// gets the index entries, and the record is checked, not encoded.
+	memory := tx.st.records != nil
 	var enc []byte
-	if new != nil {
+	switch {
+	case new == nil:
+	case memory:
+		if err := checkStorable(new); err != nil {
+			return err
+		}
+	default:
 		var err error
 		if enc, err = encodeRecord(new); err != nil {
 			return err
@@ -628,26 +640,28 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		// The transaction's first write: size the batch for this record's
 		// operations and id counter (most transactions write one record),
 		// not for the bulk load a batch's first growth assumes.
-		n := 1 + len(tx.counters)
+		n := len(tx.counters)
+		if !memory {
+			n++ // the record
+		}
 		for _, d := range diffs {
 			n += len(d.add) + len(d.remove)
 		}
 		tx.batch.Grow(n)
 	}
-	key := recordKey(ms.prefix, pk)
-	if new == nil {
-		tx.del(key)
+	if !memory {
+		key := recordKey(ms.prefix, pk)
+		if new == nil {
+			tx.del(key)
+		} else {
+			tx.put(key, enc)
+		}
+		if tx.db.cache != nil && !tx.cacheWrites.over {
+			tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new, encoded: len(enc)})
+		}
 	} else {
-		tx.put(key, enc)
-	}
-	if tx.db.cache != nil && !tx.cacheWrites.over {
-		tx.cacheWrites.add(cacheWrite{key: string(key), hash: tx.db.cache.hash(key), rec: new, encoded: len(enc)})
-	}
-	if tx.st.records != nil {
-		// The record trees key the record by the tail of its storage key,
-		// which nothing modifies once it is in the batch (the memory
-		// engine keeps it too): no copy of pk.
-		spk := unsafeString(key[len(ms.prefix):])
+		tx.nwrites++      // what put and del count on other stores
+		spk := string(pk) // the record trees own their keys
 		if len(tx.recWrites) == cap(tx.recWrites) {
 			// Double (append grows large slices by 1.25×: a bulk load
 			// would copy its writes several times over); the first write

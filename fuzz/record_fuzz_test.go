@@ -28,16 +28,17 @@ var recordModels = []string{
 }
 
 // decodingStore hides a *storage.Memory behind the Engine interface, so a
-// DB opened on it reads records by decoding their stored bytes (the engine
-// keeps decoded copies only for a bare *storage.Memory).
+// DB opened on it stores records encoded and reads them by decoding (the
+// engine keeps the records of a bare *storage.Memory decoded only).
 type decodingStore struct{ storage.Engine }
 
 // FuzzRecord creates a record from fuzzed JSON, patches it with a second
-// fuzzed object, and after each write reads it back three ways: from the
-// writing DB, from a second DB on the same storage that must decode the
-// stored bytes, and (JSON form) as the write returned it. All must agree;
-// a refused write must be a client error (4xx) and leave the store as it
-// was; Check passes on both DBs.
+// fuzzed object, and runs both writes on two DBs: one on a memory store,
+// which keeps records decoded, and one that stores them encoded and
+// decodes every read. After each write the record is read back from both;
+// the answers, the write's own answer and their JSON forms must agree. A
+// refused write must be a client error (4xx), refused by both, and leave
+// both stores as they were; Check passes on both DBs.
 func FuzzRecord(f *testing.F) {
 	f.Add(false, `{"s": "hé\u0000llo", "n": -0.0, "b": true, "d": "2020-02-29T23:59:59.999Z", "o": {"k": [1, {"z": null}]},
 	  "a": [1, "x", null, true, {"q": []}], "tags": ["a", "b"], "nums": [1.5, 1e308], "x": {"deep": {"er": [[]]}},
@@ -60,76 +61,121 @@ func FuzzRecord(f *testing.F) {
 		if strict {
 			model = "StrictDoc"
 		}
+		db := openRecordDB(t, storage.NewMemory())
 		mem := storage.NewMemory()
-		db, err := engine.Open(mem, &engine.Options{NoSync: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.Define(loadSet(t, recordModels...)); err != nil {
-			t.Fatal(err)
-		}
+		ddb := openRecordDB(t, decodingStore{mem})
 		// A neighbour record, which no write may disturb.
-		if _, err := db.Create(bg, model, map[string]any{"id": -1.0, "s": "neighbour"}); err != nil {
-			t.Fatal(err)
+		for _, d := range []*engine.DB{db, ddb} {
+			if _, err := d.Create(bg, model, map[string]any{"id": -1.0, "s": "neighbour"}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		before := dumpStore(t, mem)
-		created, err := db.Create(bg, model, data)
+		before, dbefore := allRecords(t, db, model), dumpStore(t, mem)
+		// Each DB gets its own copy of the input: a write may keep it.
+		created, err := db.Create(bg, model, cloneJSON(t, data))
+		dcreated, derr := ddb.Create(bg, model, cloneJSON(t, data))
+		if (err == nil) != (derr == nil) {
+			t.Fatalf("create %s: memory store %v, encoding store %v", createJSON, err, derr)
+		}
 		if err != nil {
 			if st := clientStatus(err); st >= 500 {
 				t.Fatalf("Create %s: server error %v (%T)", createJSON, err, err)
 			}
-			if after := dumpStore(t, mem); !bytes.Equal(before, after) && !counterOnly(before, after) {
-				t.Fatalf("refused Create %s changed the store", createJSON)
+			if after := allRecords(t, db, model); after != before {
+				t.Fatalf("refused Create %s changed the memory store:\n%s\n%s", createJSON, before, after)
+			}
+			if after := dumpStore(t, mem); !bytes.Equal(dbefore, after) && !counterOnly(dbefore, after) {
+				t.Fatalf("refused Create %s changed the encoding store", createJSON)
 			}
 			mustCheck(t, db)
+			mustCheck(t, ddb)
 			return
 		}
 		id := created["id"]
-		checkReadBack(t, db, mem, model, id, created, "create "+createJSON)
-		patched, err := db.PatchByID(bg, model, id, patch)
+		checkReadBack(t, db, ddb, model, id, created, dcreated, "create "+createJSON)
+		patched, err := db.PatchByID(bg, model, id, cloneJSON(t, patch))
+		dpatched, derr := ddb.PatchByID(bg, model, id, cloneJSON(t, patch))
+		if (err == nil) != (derr == nil) {
+			t.Fatalf("patch %s: memory store %v, encoding store %v", patchJSON, err, derr)
+		}
 		if err != nil {
 			if st := clientStatus(err); st >= 500 {
 				t.Fatalf("Patch %s: server error %v (%T)", patchJSON, err, err)
 			}
-			checkReadBack(t, db, mem, model, id, created, "refused patch "+patchJSON)
+			checkReadBack(t, db, ddb, model, id, created, dcreated, "refused patch "+patchJSON)
 		} else {
-			checkReadBack(t, db, mem, model, id, patched, "patch "+patchJSON)
+			checkReadBack(t, db, ddb, model, id, patched, dpatched, "patch "+patchJSON)
 		}
-		n, err := db.Count(bg, model, nil)
-		if err != nil || n != 2 {
-			t.Fatalf("count %d, %v; want 2", n, err)
+		for _, d := range []*engine.DB{db, ddb} {
+			n, err := d.Count(bg, model, nil)
+			if err != nil || n != 2 {
+				t.Fatalf("count %d, %v; want 2", n, err)
+			}
+			mustCheck(t, d)
 		}
-		mustCheck(t, db)
 	})
 }
 
-// checkReadBack reads record id of model through db and through a second
-// DB that decodes the stored bytes, and compares both with want.
-func checkReadBack(t *testing.T, db *engine.DB, mem storage.Engine, model string, id, want any, what string) {
+// openRecordDB opens a DB on st with recordModels, closed with the test.
+func openRecordDB(t *testing.T, st storage.Engine) *engine.DB {
+	t.Helper()
+	db, err := engine.Open(st, &engine.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Define(loadSet(t, recordModels...)); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// cloneJSON returns a deep copy of a decoded JSON object.
+func cloneJSON(t *testing.T, v map[string]any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// allRecords renders every record of model in db, as JSON.
+func allRecords(t *testing.T, db *engine.DB, model string) string {
+	t.Helper()
+	recs, err := db.Find(bg, model, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jsonText(recs)
+}
+
+// checkReadBack reads record id of model from db (a memory store) and ddb
+// (an encoding store) and compares both with what the write answered on
+// each, and with each other, values and JSON.
+func checkReadBack(t *testing.T, db, ddb *engine.DB, model string, id, want, dwant any, what string) {
 	t.Helper()
 	got, err := db.FindByID(bg, model, id, nil)
 	if err != nil {
 		t.Fatalf("%s: FindByID(%v): %v", what, id, err)
 	}
-	fresh, err := engine.Open(decodingStore{mem}, &engine.Options{NoSync: true})
-	if err != nil {
-		t.Fatalf("%s: second DB: %v", what, err)
-	}
-	decoded, err := fresh.FindByID(bg, model, id, nil)
+	decoded, err := ddb.FindByID(bg, model, id, nil)
 	if err != nil {
 		t.Fatalf("%s: FindByID from the stored bytes: %v", what, err)
 	}
-	all, err := fresh.Find(bg, model, nil)
+	all, err := ddb.Find(bg, model, nil)
 	if err != nil || len(all) != 2 {
 		t.Fatalf("%s: Find from the stored bytes: %d records, %v", what, len(all), err)
 	}
-	rep, err := fresh.Check(bg)
-	if err != nil || !rep.OK() {
-		t.Fatalf("%s: Check of the stored bytes: %v %v", what, rep, err)
-	}
 	if d := diffValues(want, got, "$"); d != "" {
 		t.Fatalf("%s: read back differs from the write's answer: %s\nwrite %#v\nread  %#v", what, d, want, got)
+	}
+	if d := diffValues(dwant, decoded, "$"); d != "" {
+		t.Fatalf("%s: decoded record differs from the write's answer: %s\nwrite   %#v\ndecoded %#v", what, d, dwant, decoded)
 	}
 	if d := diffValues(got, decoded, "$"); d != "" {
 		t.Fatalf("%s: decoded record differs: %s\nmemory  %#v\ndecoded %#v", what, d, got, decoded)
