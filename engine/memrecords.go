@@ -198,12 +198,15 @@ func (tx *Tx) replayWrites(t *recTree, name string) {
 // applyPending writes the pending record writes of tx into next's record
 // trees: into the current trees themselves when no read transaction is
 // open, into copies otherwise. Commit calls it under the state lock, once
-// storage has the writes.
-func (tx *Tx) applyPending(next *state) {
+// storage has the writes. next.records is the map of tx.st unless private:
+// it is copied before a tree in it is replaced, and shared when every
+// tree is written in place.
+func (tx *Tx) applyPending(next *state, private bool) {
 	db := tx.db
 	inPlace := db.memReaders.Load() == 0 && db.points.st == tx.st && db.cur == tx.st
 	for _, name := range tx.pending {
-		t := tx.st.records[name]
+		cur := tx.st.records[name]
+		t := cur
 		switch {
 		case t == nil:
 			t = newRecTree()
@@ -211,8 +214,25 @@ func (tx *Tx) applyPending(next *state) {
 			t = t.Copy()
 		}
 		tx.replayWrites(t, name)
+		if t == cur {
+			continue // written in place: the map already holds it
+		}
+		if !private {
+			next.records = copyRecordTrees(tx.st.records, len(tx.pending))
+			private = true
+		}
 		next.records[name] = t
 	}
+}
+
+// copyRecordTrees returns a copy of a state's record trees map, with room
+// for extra more models.
+func copyRecordTrees(m map[string]*recTree, extra int) map[string]*recTree {
+	out := make(map[string]*recTree, len(m)+extra)
+	for name, t := range m {
+		out[name] = t
+	}
+	return out
 }
 
 // recordTree returns the record tree a transaction reads for a model.

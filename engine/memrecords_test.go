@@ -531,3 +531,33 @@ func TestWriteRefusesUnencodableRecord(t *testing.T) {
 		require.Equal(t, es[0], es[1], "%s: the backends' errors differ", name)
 	}
 }
+
+// TestPatchAllocs bounds the allocations of a one-record patch on a memory
+// store, in its own transaction: the transaction (with room for its first
+// record write and batch), the patch's copy of the record, the coerced
+// input and the key. The record trees map is shared with the state before
+// when the tree is written in place.
+func TestPatchAllocs(t *testing.T) {
+	db := openDB(t, storage.NewMemory(), `{"name": "Order", "forceId": false,
+	  "properties": {"status": "string", "total": "number", "customerId": {"type": "number", "index": true}}}`)
+	for i := 1; i <= 100; i++ {
+		_, err := db.Create(ctx, "Order", map[string]any{"id": float64(i), "status": "new", "total": 1.5, "customerId": 7.0})
+		require.NoError(t, err)
+	}
+	patch := map[string]any{"status": "paid"}
+	i := 0
+	n := leastAllocs(200, func() {
+		i++
+		err := db.Update(ctx, func(tx *Tx) error {
+			tx.ShareRecords(true)
+			_, err := tx.PatchByID("Order", float64(1+i%100), patch)
+			return err
+		})
+		if err != nil {
+			panic(err)
+		}
+	})
+	t.Logf("%v allocations a patch", n)
+	require.LessOrEqual(t, n, 7.0)
+	mustCheck(t, db)
+}

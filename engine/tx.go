@@ -73,10 +73,16 @@ type txWrites struct {
 // written (read transactions refuse writes before touching it).
 var noWrites txWrites
 
-// writeTx is a write transaction's Tx and txWrites in one allocation.
+// writeTx is a write transaction's Tx and txWrites in one allocation,
+// with room for what most transactions, which write one record, need: a
+// memory store's storage batch, its first record write and the model it
+// is pending for.
 type writeTx struct {
-	tx Tx
-	w  txWrites
+	tx       Tx
+	w        txWrites
+	batch    storage.Batch
+	recWrite [1]recWrite
+	pending  [1]string
 }
 
 // Stats counts the storage work a transaction did.
@@ -117,7 +123,9 @@ func (db *DB) begin(ctx context.Context, write, needSnapshot bool) (*Tx, error) 
 		if db.memRecords {
 			// Records and indexes are read from the transaction's own
 			// trees: storage needs no read-your-writes overlay.
-			tx.batch = &storage.Batch{}
+			tx.batch = &wt.batch
+			tx.recWrites = wt.recWrite[:0]
+			tx.pending = wt.pending[:0]
 			tx.reader = db.st
 		} else {
 			tx.ov = storage.NewOverlay(db.st)
@@ -223,11 +231,8 @@ func (tx *Tx) Commit() error {
 			next.trees[sp] = t
 		}
 	}
-	if len(tx.recTrees) > 0 || len(tx.pending) > 0 {
-		next.records = make(map[string]*recTree, len(tx.st.records)+len(tx.recTrees)+len(tx.pending))
-		for name, t := range tx.st.records {
-			next.records[name] = t
-		}
+	if len(tx.recTrees) > 0 {
+		next.records = copyRecordTrees(tx.st.records, len(tx.recTrees)+len(tx.pending))
 		for name, t := range tx.recTrees {
 			next.records[name] = t
 		}
@@ -247,7 +252,7 @@ func (tx *Tx) Commit() error {
 		err = db.apply(b, false)
 	}
 	if err == nil {
-		tx.applyPending(&next)
+		tx.applyPending(&next, len(tx.recTrees) > 0)
 		db.publish(&next)
 		db.advancePoints(tx.st, &next, tx.recWrites)
 	}
@@ -664,14 +669,9 @@ func (tx *Tx) writeRecord(ms *modelState, pk []byte, old, new map[string]any) er
 		spk := string(pk) // the record trees own their keys
 		if len(tx.recWrites) == cap(tx.recWrites) {
 			// Double (append grows large slices by 1.25×: a bulk load
-			// would copy its writes several times over); the first write
-			// makes room for itself only, as most transactions write one
-			// record.
-			n := max(len(tx.recWrites), 16)
-			if len(tx.recWrites) == 0 {
-				n = 1
-			}
-			tx.recWrites = slices.Grow(tx.recWrites, n)
+			// would copy its writes several times over). The first write
+			// has room in the writeTx.
+			tx.recWrites = slices.Grow(tx.recWrites, max(len(tx.recWrites), 16))
 		}
 		tx.recWrites = append(tx.recWrites, recWrite{model: ms.m.Name, pk: spk, rec: new})
 		tx.setRecord(ms.m.Name, spk, new)
