@@ -22,13 +22,13 @@
 // The persisted index entries are the truth; the in-memory B-trees are a
 // cache loaded from them at Open. On a memory store the engine keeps every
 // record decoded, and only there (storage holds no encoded copy), in
-// copy-on-write B-trees published with each state (memrecords.go), plus a hash of the latest state's records by primary key
-// that answers point reads — belongsTo lookups and the records an index
-// walk finds — with a probe instead of a B-tree descent. A commit made
-// while no read transaction is open writes its few records into the
-// current record trees instead of copies of their paths. DB.Check verifies
-// that records, persisted entries and caches agree and that unique indexes
-// hold.
+// copy-on-write B-trees published with each state (memrecords.go), plus a
+// hash of the latest state's records by primary key that answers point
+// reads — belongsTo lookups and the records an index walk finds — with a
+// probe instead of a B-tree descent. A commit made while no read
+// transaction is open writes its few records into the current record trees
+// instead of copies of their paths. DB.Check verifies that records,
+// persisted entries and caches agree and that unique indexes hold.
 //
 // # LoopBack semantics
 //
