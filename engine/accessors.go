@@ -28,32 +28,42 @@ type relCtx struct {
 	thms *modelState // through model
 }
 
+// relCtx resolves an accessor call's parent and relation; on an error the
+// context is not to be used. It is small enough to inline, so that the
+// context stays in the caller's frame when the caller keeps it there (most
+// accessors do).
 func (tx *Tx) relCtx(model string, id any, relName string) (*relCtx, error) {
+	rc := new(relCtx)
+	return rc, tx.resolveRelCtx(rc, model, id, relName)
+}
+
+// resolveRelCtx fills rc for relCtx.
+func (tx *Tx) resolveRelCtx(rc *relCtx, model string, id any, relName string) error {
 	ms, err := tx.model(model)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rel := ms.m.Relation(relName)
 	if rel == nil {
-		return nil, Errorf(ErrNotFound, 404, "UNKNOWN_RELATION", "Relation %q is not defined for %s model", relName, model)
+		return Errorf(ErrNotFound, 404, "UNKNOWN_RELATION", "Relation %q is not defined for %s model", relName, model)
 	}
 	nf := func() error { return notFound("MODEL_NOT_FOUND", "could not find a model with id %s", idString(id)) }
 	idv, pk, ok := ms.pkFromID(id)
 	if !ok {
-		return nil, nf()
+		return nf()
 	}
 	rec, err := tx.getRecord(ms, pk)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if rec == nil || !tx.inDefaultScope(ms, rec) {
-		return nil, nf()
+		return nf()
 	}
-	rc := &relCtx{ms: ms, pk: pk, id: idv, rec: rec, rel: rel, tms: tx.st.models[rel.Model]}
+	*rc = relCtx{ms: ms, pk: pk, id: idv, rec: rec, rel: rel, tms: tx.st.models[rel.Model]}
 	if rel.Through != "" {
 		rc.thms = tx.st.models[rel.Through]
 	}
-	return rc, nil
+	return nil
 }
 
 // unsupported is the 400 for an accessor a relation kind does not have.

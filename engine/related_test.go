@@ -184,3 +184,37 @@ func TestNextChunkCap(t *testing.T) {
 		})
 	}
 }
+
+// TestRelatedGetAllocs bounds the allocations of a belongsTo accessor read
+// on a memory store, sharing records: four (the transaction, keys, the
+// callback), none for the relation context (relCtx inlines, so the
+// context stays on the caller's stack).
+func TestRelatedGetAllocs(t *testing.T) {
+	db := openDB(t, storage.NewMemory(),
+		`{"name": "Customer", "forceId": false, "properties": {"name": "string"}}`,
+		`{"name": "Order", "forceId": false, "properties": {"total": "number"},
+		  "relations": {"customer": {"type": "belongsTo", "model": "Customer", "foreignKey": "customerId"}}}`)
+	for i := 1; i <= 10; i++ {
+		_, err := db.Create(ctx, "Customer", map[string]any{"id": float64(i), "name": "c"})
+		require.NoError(t, err)
+		_, err = db.Create(ctx, "Order", map[string]any{"id": float64(i), "total": 1.5, "customerId": float64(i)})
+		require.NoError(t, err)
+	}
+	id := 0
+	n := leastAllocs(200, func() {
+		id = id%10 + 1
+		err := db.View(ctx, func(tx *Tx) error {
+			tx.ShareRecords(true)
+			c, err := tx.RelatedGet("Order", float64(id), "customer", nil)
+			if err == nil && c.(map[string]any)["id"] != float64(id) {
+				err = fmt.Errorf("order %d: customer %v", id, c)
+			}
+			return err
+		})
+		if err != nil {
+			panic(err)
+		}
+	})
+	t.Logf("%v allocations a read", n)
+	require.LessOrEqual(t, n, 4.0)
+}
