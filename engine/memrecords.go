@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"unsafe"
@@ -310,11 +311,58 @@ type pointIndex struct {
 // (a hasMany include probes once per related record). Other keys of up to
 // 16 bytes (short strings) live inline in short, so a probe compares them
 // without following a pointer; longer ones in long.
+//
+// The records of number keys that are integers from 0 up (generated ids,
+// and most explicit ones) live in dense instead, indexed by the integer: a
+// probe is one load from a slice, which is also smaller than a hash
+// holding as many (8 bytes a slot against some 18). dense grows to cover
+// a new key only while it stays within denseLimit of the model's record
+// count, so sparse ids stay in num; a key below len(dense) is never in
+// num.
 type pointModel struct {
-	tree  *recTree
-	num   map[uint64]map[string]any
-	short map[shortKey]map[string]any
-	long  map[string]map[string]any
+	tree   *recTree
+	dense  []map[string]any // by integer key; nil: no record
+	ndense int              // the records in dense
+	num    map[uint64]map[string]any
+	short  map[shortKey]map[string]any
+	long   map[string]map[string]any
+}
+
+// maxDenseKey bounds the integer keys dense can hold.
+const maxDenseKey = 1 << 31
+
+// denseIndex returns the integer a number key (numKey) encodes, when it is
+// one from 0 to maxDenseKey-1.
+func denseIndex(nk uint64) (int, bool) {
+	if nk&(1<<63) == 0 {
+		return 0, false // a negative number (keyenc flips their bits)
+	}
+	f := math.Float64frombits(nk &^ (1 << 63))
+	if !(f < maxDenseKey) {
+		return 0, false
+	}
+	i := int(f)
+	return i, float64(i) == f
+}
+
+// denseLimit is the length dense may grow to for pm's records: at most
+// four slots a record (32 bytes), plus a start.
+func (pm *pointModel) denseLimit() int { return 4*(pm.len()+1) + 64 }
+
+// growDense makes dense at least n long (doubling), and moves the records
+// of num it now covers into it.
+func (pm *pointModel) growDense(n int) {
+	size := min(max(n, 2*len(pm.dense), 64), max(n, pm.denseLimit()))
+	d := make([]map[string]any, size)
+	copy(d, pm.dense)
+	pm.dense = d
+	for nk, rec := range pm.num {
+		if i, ok := denseIndex(nk); ok && i < size {
+			d[i] = rec
+			pm.ndense++
+			delete(pm.num, nk)
+		}
+	}
 }
 
 // numKey returns the 8 bytes after the tag of a number key as a uint64,
@@ -355,13 +403,16 @@ func (pm *pointModel) len() int {
 	if pm == nil {
 		return 0
 	}
-	return len(pm.num) + len(pm.short) + len(pm.long)
+	return pm.ndense + len(pm.num) + len(pm.short) + len(pm.long)
 }
 
-// grown returns a copy of pm (nil: empty) sized for n more records.
+// grown returns a copy of pm (nil: empty) whose hash of number keys is
+// sized for n more records.
 func (pm *pointModel) grown(n int) *pointModel {
-	g := newPointModel(nil, pm.len()+n)
+	g := newPointModel(nil, n)
 	if pm != nil {
+		g = newPointModel(nil, len(pm.num)+n)
+		g.dense, g.ndense = slices.Clone(pm.dense), pm.ndense
 		maps.Copy(g.num, pm.num)
 		maps.Copy(g.short, pm.short)
 		maps.Copy(g.long, pm.long)
@@ -371,6 +422,9 @@ func (pm *pointModel) grown(n int) *pointModel {
 
 func (pm *pointModel) get(pk string) map[string]any {
 	if nk, ok := numKey(pk); ok {
+		if i, ok := denseIndex(nk); ok && i < len(pm.dense) {
+			return pm.dense[i]
+		}
 		return pm.num[nk]
 	}
 	if sk, ok := toShortKey(pk); ok {
@@ -382,6 +436,21 @@ func (pm *pointModel) get(pk string) map[string]any {
 // set stores rec under pk (rec nil: deletes). pk must not change later.
 func (pm *pointModel) set(pk string, rec map[string]any) {
 	if nk, ok := numKey(pk); ok {
+		if i, ok := denseIndex(nk); ok {
+			if i >= len(pm.dense) && rec != nil && i < pm.denseLimit() {
+				pm.growDense(i + 1)
+			}
+			if i < len(pm.dense) {
+				switch old := pm.dense[i]; {
+				case old == nil && rec != nil:
+					pm.ndense++
+				case old != nil && rec == nil:
+					pm.ndense--
+				}
+				pm.dense[i] = rec
+				return
+			}
+		}
 		setPoint(pm.num, nk, rec)
 	} else if sk, ok := toShortKey(pk); ok {
 		setPoint(pm.short, sk, rec)
@@ -442,9 +511,15 @@ func (db *DB) advancePoints(old, next *state, writes []recWrite) {
 	}
 	if len(writes) > 1024 {
 		// A bulk write: size each model's hash for what it will hold,
-		// rather than growing it step by step.
+		// rather than growing it step by step (integer keys from 0 go to
+		// the dense slice, which grows by doubling).
 		n := map[string]int{}
 		for _, w := range writes {
+			if nk, ok := numKey(w.pk); ok {
+				if _, dense := denseIndex(nk); dense {
+					continue
+				}
+			}
 			n[w.model]++
 		}
 		for name, k := range n {
@@ -477,7 +552,7 @@ func (db *DB) rebuildPoints(s *state) {
 			models[name] = pm
 			continue
 		}
-		pm := newPointModel(t, t.Len())
+		pm := newPointModel(t, 0) // integer keys go to the dense slice: the hashes grow as needed
 		t.Scan(func(it recItem) bool {
 			pm.set(it.pk, it.rec)
 			return true

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -119,9 +120,10 @@ func TestCheckFindsPointIndexFault(t *testing.T) {
 	require.Contains(t, rep.String(), "point index")
 }
 
-// TestPointIndexKeys: number keys go to the point index's uint64 map,
-// short and long string keys to theirs; each is found, replaced and
-// deleted there, and Check finds a stale number entry.
+// TestPointIndexKeys: small integral number keys go to the point index's
+// dense slice, other number keys to its uint64 map, short and long string
+// keys to theirs; each is found, replaced and deleted there, and Check
+// finds a stale number entry.
 func TestPointIndexKeys(t *testing.T) {
 	pm := newPointModel(nil, 0)
 	key := func(v any) string {
@@ -133,7 +135,8 @@ func TestPointIndexKeys(t *testing.T) {
 	for i, k := range keys {
 		pm.set(k, map[string]any{"i": i})
 	}
-	require.Len(t, pm.num, 3)
+	require.Equal(t, 1, pm.ndense)
+	require.Len(t, pm.num, 2)
 	require.Len(t, pm.short, 1)
 	require.Len(t, pm.long, 1)
 	require.Equal(t, len(keys), pm.len())
@@ -161,6 +164,74 @@ func TestPointIndexKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, rep.OK())
 	require.Contains(t, rep.String(), "point index")
+}
+
+// TestPointIndexDense: integral keys from 0 go to the dense slice while it
+// stays within four slots a record; others (fractions, negatives, keys far
+// beyond the records) to the hash, until the slice grows over them and
+// takes them. Every record is found where it went, deletes keep the count,
+// and no key below the slice's length is ever left in the hash.
+func TestPointIndexDense(t *testing.T) {
+	pm := newPointModel(nil, 0)
+	key := func(f float64) string { return string(keyenc.AppendNumber(nil, f)) }
+	want := map[float64]int{}
+	set := func(f float64, v int) {
+		if v < 0 {
+			pm.set(key(f), nil)
+			delete(want, f)
+		} else {
+			pm.set(key(f), map[string]any{"v": v})
+			want[f] = v
+		}
+	}
+	verify := func(what string) {
+		t.Helper()
+		require.Equal(t, len(want), pm.len(), what)
+		for f, v := range want {
+			got := pm.get(key(f))
+			require.NotNil(t, got, "%s: key %v", what, f)
+			require.Equal(t, v, got["v"], "%s: key %v", what, f)
+		}
+		for nk := range pm.num {
+			i, ok := denseIndex(nk)
+			require.False(t, ok && i < len(pm.dense), "%s: key %d is in the hash below the slice's length %d", what, i, len(pm.dense))
+		}
+		require.Nil(t, pm.get(key(3.5)), what)
+	}
+	for _, f := range []float64{0, 1, 2, 2.5, -1, 1e9, 300} {
+		set(f, int(f))
+	}
+	verify("first keys")
+	require.Equal(t, 3, pm.ndense, "0, 1 and 2 are dense")
+	require.Contains(t, pm.num, mustNumKey(t, key(300)), "300 is beyond four slots a record")
+	for f := 3.0; f < 100; f++ {
+		set(f, int(f))
+	}
+	verify("after growth")
+	require.Contains(t, pm.num, mustNumKey(t, key(300)), "the slice grows only for a key it must hold")
+	set(310, 310) // grows the slice over 300, within four slots a record
+	verify("after growth over a hashed key")
+	require.NotContains(t, pm.num, mustNumKey(t, key(300)), "the grown slice took 300")
+	require.Greater(t, len(pm.dense), 300)
+	require.Contains(t, pm.num, mustNumKey(t, key(1e9)))
+	require.Equal(t, 0, pm.get(key(math.Copysign(0, -1)))["v"], "-0 is key 0")
+	for f := 0.0; f < 100; f += 3 {
+		set(f, -1)
+	}
+	set(1e9, -1)
+	set(50, 5000)
+	verify("after deletes and a replacement")
+	g := pm.grown(1000)
+	require.Equal(t, pm.len(), g.len())
+	g.set(key(7), map[string]any{"v": -7})
+	require.Equal(t, 7, pm.get(key(7))["v"], "a grown copy is a copy")
+}
+
+func mustNumKey(t *testing.T, k string) uint64 {
+	t.Helper()
+	nk, ok := numKey(k)
+	require.True(t, ok)
+	return nk
 }
 
 const treeDef = `{"name": "Row", "properties": {
