@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"sort"
 	"strings"
@@ -257,8 +258,39 @@ func distinctKeys(vals []any) [][]byte {
 		// Later appends write past the key's capacity, never into it.
 		keys = append(keys, buf[start:len(buf):len(buf)])
 	}
+	if sorted, ok := sortNumberKeys(keys); ok {
+		return sorted
+	}
 	slices.SortFunc(keys, bytes.Compare)
 	return slices.CompactFunc(keys, bytes.Equal)
+}
+
+// sortNumberKeys sorts keys and drops repeats when every one is a number
+// key (keyenc.AppendNumber: a tag and 8 bytes whose big-endian order is the
+// numbers' order), as uint64s rather than by bytes.Compare (the keys of
+// ids and foreign keys). It returns keys' prefix holding the result, the
+// keys rewritten into one new buffer, or false, leaving keys as they were,
+// when a key is not a number key.
+func sortNumberKeys(keys [][]byte) ([][]byte, bool) {
+	if len(keys) < 2 {
+		return keys, true
+	}
+	nums := make([]uint64, len(keys))
+	for i, k := range keys {
+		if len(k) != 9 || k[0] != keyenc.TagNumber {
+			return nil, false
+		}
+		nums[i] = binary.BigEndian.Uint64(k[1:])
+	}
+	slices.Sort(nums)
+	nums = slices.Compact(nums)
+	buf := make([]byte, 0, 9*len(nums))
+	for i, u := range nums {
+		buf = binary.BigEndian.AppendUint64(append(buf, keyenc.TagNumber), u)
+		keys[i] = buf[9*i : 9*i+9 : 9*i+9]
+	}
+	clear(keys[len(nums):])
+	return keys[:len(nums)], true
 }
 
 // sourceKey is the value of the source-side key of a hasOne/hasMany/through
