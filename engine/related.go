@@ -48,11 +48,20 @@ func appendValueKey(dst []byte, v any) ([]byte, bool) {
 // bytes that are never modified: callers may keep them.
 func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string][]row, error) {
 	keys := distinctKeys(vals)
-	groups := make(map[string][]row, len(keys))
 	if len(keys) == 0 {
-		return groups, nil
+		return map[string][]row{}, nil
 	}
-	if len(ms.idProps) == 1 && ms.idProps[0].Name == field {
+	byID := len(ms.idProps) == 1 && ms.idProps[0].Name == field
+	sp := fieldIndex(ms, field)
+	var t *index.Tree
+	if !byID && sp != nil {
+		t = tx.tree(sp)
+		if tx.st.records != nil || tx.cached {
+			return tx.rowsByIndexPoint(ms, sp, t, keys) // makes its own map
+		}
+	}
+	groups := make(map[string][]row, len(keys))
+	if byID {
 		for _, pk := range keys { // sorted: seeks in key order
 			rec, err := tx.getRecord(ms, pk)
 			if err != nil {
@@ -64,7 +73,6 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 		}
 		return groups, nil
 	}
-	sp := fieldIndex(ms, field)
 	if sp == nil {
 		want := make(map[string]string, len(keys)) // a key's bytes → the map key
 		for _, k := range keys {
@@ -98,10 +106,6 @@ func (tx *Tx) rowsByField(ms *modelState, field string, vals []any) (map[string]
 			return true, nil
 		})
 		return groups, err
-	}
-	t := tx.tree(sp)
-	if tx.st.records != nil || tx.cached {
-		return tx.rowsByIndexPoint(ms, sp, t, keys)
 	}
 	type hit struct {
 		key string

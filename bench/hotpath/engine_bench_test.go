@@ -126,6 +126,21 @@ func BenchmarkIncludeOneLevel(b *testing.B) {
 	}
 }
 
+// BenchmarkIncludeNested is Q5 at BenchScale: the first customers with
+// their orders with their items (two include levels).
+func BenchmarkIncludeNested(b *testing.B) {
+	b.ReportAllocs()
+	fx := loadEngine(b)
+	ctx := context.Background()
+	want := fx.data.Expect(workload.Q5, 0)
+	for b.Loop() {
+		got, err := fx.sess.CustomersWithOrdersItems(ctx, fx.data.Q5Limit)
+		if err != nil || got != want {
+			b.Fatal(got, err, want)
+		}
+	}
+}
+
 // BenchmarkPatchByID sets one order's status in its own transaction
 // (memory store): read, merge, re-encode, index maintenance, commit.
 func BenchmarkPatchByID(b *testing.B) {
