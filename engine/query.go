@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/relstore/relstore/filter"
@@ -143,8 +144,18 @@ func (tx *Tx) findParsed(ms *modelState, flt *filter.Filter, nested bool, depth 
 // shape expands includes, projects fields and prepares output records.
 func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool, depth int) ([]map[string]any, error) {
 	recs := make([]map[string]any, len(rows))
+	// Records that get relations attached are fresh maps. Without a
+	// projection or properties to hide, each is copied here, in the pass
+	// that reads it first, rather than after the include has read every
+	// other record of the level (a cold copy then, on a large level); the
+	// include reads the copies, and the relations go into them.
+	early := len(flt.Include) > 0 && flt.Fields == nil &&
+		len(ms.m.Hidden) == 0 && (!nested || len(ms.m.Protected) == 0)
 	for i, r := range rows {
 		recs[i] = readDefaults(ms.m, r.rec)
+		if early {
+			recs[i] = maps.Clone(recs[i])
+		}
 	}
 	var attached []attachment
 	if len(flt.Include) > 0 && len(recs) > 0 {
@@ -163,7 +174,9 @@ func (tx *Tx) shape(ms *modelState, rows []row, flt *filter.Filter, nested bool,
 		if flt.Fields != nil {
 			o = flt.Fields.Apply(rec)
 		}
-		if attached != nil {
+		if early {
+			// already a fresh map
+		} else if attached != nil {
 			o = output(ms.m, o, nested) // a fresh map: relations are added to it
 		} else {
 			o = tx.output(ms.m, o, nested)

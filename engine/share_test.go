@@ -83,3 +83,49 @@ func TestShareRecords(t *testing.T) {
 		mustCheck(t, db)
 	})
 }
+
+// TestShareRecords_IncludeCopiesParents: with shared reads, a parent that
+// gets a relation attached is a copy (shape copies it before the include
+// when no property is hidden); the stored record never gets the relation,
+// and shared reads without include still return the stored map. A nested
+// include attaches to copies of the children too.
+func TestShareRecords_IncludeCopiesParents(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(t testing.TB) storage.Engine) {
+		db := openDB(t, open(t),
+			`{"name": "Shelf", "forceId": false, "properties": {"name": "string"},
+			  "relations": {"boxes": {"type": "hasMany", "model": "Box", "foreignKey": "shelfId"}}}`,
+			`{"name": "Box", "forceId": false, "properties": {"label": "string"},
+			  "relations": {"items": {"type": "hasMany", "model": "Thing", "foreignKey": "boxId"}}}`,
+			`{"name": "Thing", "forceId": false, "properties": {"n": "number"}}`)
+		_, err := db.Create(ctx, "Shelf", map[string]any{"id": 1.0, "name": "s"})
+		require.NoError(t, err)
+		_, err = db.Create(ctx, "Box", map[string]any{"id": 1.0, "label": "b", "shelfId": 1.0})
+		require.NoError(t, err)
+		_, err = db.Create(ctx, "Thing", map[string]any{"id": 1.0, "n": 5.0, "boxId": 1.0})
+		require.NoError(t, err)
+		err = db.View(ctx, func(tx *Tx) error {
+			tx.ShareRecords(true)
+			withBoxes, err := tx.Find("Shelf", obj(t, `{"include": {"boxes": "items"}}`))
+			require.NoError(t, err)
+			require.Len(t, withBoxes, 1)
+			boxes := withBoxes[0]["boxes"].([]any)
+			require.Len(t, boxes, 1)
+			require.Len(t, boxes[0].(map[string]any)["items"], 1)
+			plain, err := tx.FindByID("Shelf", 1.0, nil)
+			require.NoError(t, err)
+			require.NotContains(t, plain, "boxes", "the stored shelf got the relation")
+			require.False(t, sameMap(plain, withBoxes[0]))
+			box, err := tx.FindByID("Box", 1.0, nil)
+			require.NoError(t, err)
+			require.NotContains(t, box, "items", "the stored box got the nested relation")
+			if db.memRecords {
+				again, err := tx.FindByID("Shelf", 1.0, nil)
+				require.NoError(t, err)
+				require.True(t, sameMap(plain, again), "a shared read without include is the stored map")
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		mustCheck(t, db)
+	})
+}
